@@ -1,0 +1,400 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using LlamaDb.Embedders.Onnx.Runtime;
+using LlamaDb.Embedders.Onnx.Tokenization;
+
+namespace LlamaDb.Embedders.Onnx;
+
+/// <summary>
+/// A loaded embedding model: the ONNX session, how its inputs are fed, which output is read and how it is pooled.
+/// Thread-safe: every call works on its own buffers.
+/// </summary>
+internal sealed class OnnxEmbeddingModel : IDisposable
+{
+    private static readonly string[] s_tokenOutputNames = ["last_hidden_state", "token_embeddings", "hidden_states", "output_0"];
+    private static readonly string[] s_pooledOutputNames = ["sentence_embedding", "sentence_embeddings", "embeddings", "embedding", "text_embeds", "pooled_output"];
+
+    private readonly OrtSession _session;
+    private readonly InputBinding[] _inputs;
+    private readonly int _outputIndex;
+    private readonly bool _needs64;
+    private readonly bool _needs32;
+    private readonly bool _hasPositionIds;
+
+    private OnnxEmbeddingModel(OrtSession session, OnnxModelFolder folder, OnnxEmbeddingGeneratorOptions options)
+    {
+        _session = session;
+        Folder = folder;
+        Tokenizer = folder.Tokenizer;
+        ModelId = folder.ModelId;
+        MaxSequenceLength = folder.ResolveMaxLength(options.MaxSequenceLength);
+        _inputs = BindInputs(session);
+        foreach (InputBinding binding in _inputs)
+        {
+            _needs64 |= binding.ElementType == OnnxElementType.Int64;
+            _needs32 |= binding.ElementType == OnnxElementType.Int32;
+            _hasPositionIds |= binding.Role == InputRole.PositionIds;
+        }
+
+        (_outputIndex, OutputIsPooled, Pooling) = ChooseOutput(session, folder, options);
+        Normalize = options.Normalize ?? folder.HasNormalizeModule;
+
+        IReadOnlyList<long> shape = session.Outputs[_outputIndex].Shape;
+        long last = shape[^1];
+        Dimensions = last > 0 ? (int)last : folder.HiddenSize ?? 0;
+    }
+
+    public OnnxModelFolder Folder { get; }
+
+    public BertTokenizer Tokenizer { get; }
+
+    public string ModelId { get; }
+
+    public int MaxSequenceLength { get; }
+
+    /// <summary>The pooling actually applied; <see cref="PoolingMode.Auto"/> when the model's output is already pooled.</summary>
+    public PoolingMode Pooling { get; }
+
+    public bool OutputIsPooled { get; }
+
+    public bool Normalize { get; }
+
+    /// <summary>Embedding width; 0 until the first run when the model does not declare it.</summary>
+    public int Dimensions { get; private set; }
+
+    public IReadOnlyList<OnnxTensorInfo> Inputs => _session.Inputs;
+
+    public IReadOnlyList<OnnxTensorInfo> Outputs => _session.Outputs;
+
+    public string OutputName => _session.Outputs[_outputIndex].Name;
+
+    public static OnnxEmbeddingModel Load(string? directory, OnnxEmbeddingGeneratorOptions options)
+    {
+        options.Validate();
+        OnnxModelFolder folder = OnnxModelFolder.Load(directory, options);
+        OrtSession session;
+        try
+        {
+            session = OrtSession.FromFile(folder.ModelPath, options.Session);
+        }
+        catch (OnnxRuntimeException ex) when (ex.ErrorCode is OrtErrorCode.InvalidProtobuf or OrtErrorCode.NoModel or OrtErrorCode.InvalidGraph or OrtErrorCode.Fail)
+        {
+            throw new InvalidDataException($"The ONNX model file '{folder.ModelPath}' could not be loaded: {ex.RuntimeMessage ?? ex.Message}", ex);
+        }
+
+        try
+        {
+            return new OnnxEmbeddingModel(session, folder, options);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one batch: <paramref name="order"/>[<paramref name="start"/>..+<paramref name="count"/>] index into
+    /// <paramref name="texts"/>; each pooled (not yet normalized) vector is written to <paramref name="results"/> at its index.
+    /// </summary>
+    public unsafe void RunBatch(TokenizedText[] texts, int[] order, int start, int count, float[][] results, CancellationToken cancellationToken)
+    {
+        int seq = 0;
+        for (int i = 0; i < count; i++)
+        {
+            seq = Math.Max(seq, texts[order[start + i]].InputIds.Length);
+        }
+
+        int cells = count * seq;
+        long[] shape = [count, seq];
+        int planes = _hasPositionIds ? 4 : 3;
+        long[]? ids64 = _needs64 ? ArrayPool<long>.Shared.Rent(cells * planes) : null;
+        int[]? ids32 = _needs32 ? ArrayPool<int>.Shared.Rent(cells * planes) : null;
+        try
+        {
+            // One rented block per element type holds the planes: ids, mask, token types, positions.
+            int padId = Tokenizer.PadId;
+            for (int i = 0; i < count; i++)
+            {
+                TokenizedText text = texts[order[start + i]];
+                int n = text.InputIds.Length;
+                int row = i * seq;
+                for (int t = 0; t < seq; t++)
+                {
+                    bool real = t < n;
+                    int id = real ? text.InputIds[t] : padId;
+                    int type = real && text.TokenTypeIds.Length > t ? text.TokenTypeIds[t] : 0;
+                    int mask = real ? 1 : 0;
+                    if (ids64 is not null)
+                    {
+                        ids64[row + t] = id;
+                        ids64[cells + row + t] = mask;
+                        ids64[(2 * cells) + row + t] = type;
+                        if (planes == 4)
+                        {
+                            ids64[(3 * cells) + row + t] = t;
+                        }
+                    }
+
+                    if (ids32 is not null)
+                    {
+                        ids32[row + t] = id;
+                        ids32[cells + row + t] = mask;
+                        ids32[(2 * cells) + row + t] = type;
+                        if (planes == 4)
+                        {
+                            ids32[(3 * cells) + row + t] = t;
+                        }
+                    }
+                }
+            }
+
+            var inputs = new OrtInput[_inputs.Length];
+            fixed (long* p64 = ids64)
+            fixed (int* p32 = ids32)
+            {
+                for (int k = 0; k < _inputs.Length; k++)
+                {
+                    InputBinding binding = _inputs[k];
+                    bool is64 = binding.ElementType == OnnxElementType.Int64;
+                    int plane = (int)binding.Role;
+                    IntPtr data = is64 ? (IntPtr)(p64 + (plane * cells)) : (IntPtr)(p32 + (plane * cells));
+                    inputs[k] = new OrtInput(binding.Index, binding.ElementType, data, (long)cells * (is64 ? 8 : 4), shape);
+                }
+
+                using OrtOutput output = _session.Run(inputs, _outputIndex, cancellationToken);
+                ReadOutput(output, texts, order, start, count, seq, results);
+            }
+        }
+        finally
+        {
+            if (ids64 is not null)
+            {
+                ArrayPool<long>.Shared.Return(ids64);
+            }
+
+            if (ids32 is not null)
+            {
+                ArrayPool<int>.Shared.Return(ids32);
+            }
+        }
+    }
+
+    private void ReadOutput(OrtOutput output, TokenizedText[] texts, int[] order, int start, int count, int seq, float[][] results)
+    {
+        long[] shape = output.Shape;
+        ReadOnlySpan<float> data = output.GetFloats();
+        if (OutputIsPooled)
+        {
+            if (shape.Length != 2 || shape[0] != count)
+            {
+                throw new InvalidDataException($"Output '{OutputName}' has shape [{string.Join(", ", shape)}]; expected [{count}, hidden].");
+            }
+
+            int hidden = (int)shape[1];
+            Dimensions = hidden;
+            for (int i = 0; i < count; i++)
+            {
+                results[order[start + i]] = data.Slice(i * hidden, hidden).ToArray();
+            }
+
+            return;
+        }
+
+        if (shape.Length != 3 || shape[0] != count || shape[1] != seq)
+        {
+            throw new InvalidDataException($"Output '{OutputName}' has shape [{string.Join(", ", shape)}]; expected [{count}, {seq}, hidden].");
+        }
+
+        int h = (int)shape[2];
+        Dimensions = h;
+        for (int i = 0; i < count; i++)
+        {
+            int length = texts[order[start + i]].InputIds.Length;
+            ReadOnlySpan<float> tokens = data.Slice(i * seq * h, length * h);
+            var vector = new float[h];
+            Pool(Pooling, tokens, length, h, vector);
+            results[order[start + i]] = vector;
+        }
+    }
+
+    /// <summary>Pools <paramref name="length"/> real token rows of width <paramref name="hidden"/> into <paramref name="destination"/>.</summary>
+    internal static void Pool(PoolingMode mode, ReadOnlySpan<float> tokens, int length, int hidden, Span<float> destination)
+    {
+        switch (mode)
+        {
+            case PoolingMode.Cls:
+                tokens[..hidden].CopyTo(destination);
+                break;
+            case PoolingMode.LastToken:
+                tokens.Slice((length - 1) * hidden, hidden).CopyTo(destination);
+                break;
+            case PoolingMode.Max:
+                tokens[..hidden].CopyTo(destination);
+                for (int t = 1; t < length; t++)
+                {
+                    TensorPrimitives.Max(destination, tokens.Slice(t * hidden, hidden), destination);
+                }
+
+                break;
+            default:
+                tokens[..hidden].CopyTo(destination);
+                for (int t = 1; t < length; t++)
+                {
+                    TensorPrimitives.Add(destination, tokens.Slice(t * hidden, hidden), destination);
+                }
+
+                float divisor = mode == PoolingMode.MeanSqrtLen ? MathF.Sqrt(length) : length;
+                TensorPrimitives.Divide(destination, divisor, destination);
+                break;
+        }
+    }
+
+    /// <summary>Scales <paramref name="vector"/> to unit L2 length (a zero vector stays zero).</summary>
+    internal static void NormalizeL2(Span<float> vector)
+    {
+        float norm = TensorPrimitives.Norm(vector);
+        if (norm > 0f)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private enum InputRole
+    {
+        // The values are the plane indices in RunBatch's rented buffers.
+        InputIds = 0,
+        AttentionMask = 1,
+        TokenTypeIds = 2,
+        PositionIds = 3,
+    }
+
+    private readonly record struct InputBinding(int Index, InputRole Role, OnnxElementType ElementType);
+
+    private static InputBinding[] BindInputs(OrtSession session)
+    {
+        var bindings = new InputBinding[session.Inputs.Count];
+        bool hasIds = false;
+        for (int i = 0; i < bindings.Length; i++)
+        {
+            OnnxTensorInfo input = session.Inputs[i];
+            InputRole? role = input.Name switch
+            {
+                "input_ids" or "input" or "ids" => InputRole.InputIds,
+                "attention_mask" or "mask" or "input_mask" => InputRole.AttentionMask,
+                "token_type_ids" or "segment_ids" => InputRole.TokenTypeIds,
+                "position_ids" => InputRole.PositionIds,
+                _ => null,
+            };
+            if (role is null || input.ElementType is not (OnnxElementType.Int64 or OnnxElementType.Int32) || input.Shape.Count != 2)
+            {
+                throw new NotSupportedException(
+                    $"The model input '{input}' is not one this embedder can feed. It feeds 2-D int64 or int32 inputs named input_ids, attention_mask, token_type_ids and position_ids. The model's inputs: {string.Join("; ", session.Inputs)}.");
+            }
+
+            hasIds |= role == InputRole.InputIds;
+            bindings[i] = new InputBinding(i, role.Value, input.ElementType);
+        }
+
+        if (!hasIds)
+        {
+            throw new NotSupportedException($"The model has no input_ids input. Its inputs: {string.Join("; ", session.Inputs)}.");
+        }
+
+        return bindings;
+    }
+
+    private static (int Index, bool Pooled, PoolingMode Pooling) ChooseOutput(OrtSession session, OnnxModelFolder folder, OnnxEmbeddingGeneratorOptions options)
+    {
+        IReadOnlyList<OnnxTensorInfo> outputs = session.Outputs;
+        string found = string.Join("; ", outputs);
+        PoolingMode requested = options.Pooling;
+
+        if (options.OutputName is { } name)
+        {
+            int index = IndexOf(outputs, name);
+            if (index < 0)
+            {
+                throw new NotSupportedException($"The model has no output named '{name}'. Its outputs: {found}.");
+            }
+
+            return Classify(outputs[index], index, requested, folder, found);
+        }
+
+        int tokenIndex = FindOutput(outputs, s_tokenOutputNames, rank: 3);
+        int pooledIndex = FindOutput(outputs, s_pooledOutputNames, rank: 2);
+
+        // Auto: a pooling config means "pool the token embeddings"; without one, the model's pooled output wins.
+        if (requested == PoolingMode.Auto && folder.ConfiguredPooling is null && pooledIndex >= 0)
+        {
+            return (pooledIndex, true, PoolingMode.Auto);
+        }
+
+        if (tokenIndex >= 0)
+        {
+            return (tokenIndex, false, requested != PoolingMode.Auto ? requested : folder.ConfiguredPooling ?? PoolingMode.Mean);
+        }
+
+        if (pooledIndex >= 0 && requested == PoolingMode.Auto)
+        {
+            return (pooledIndex, true, PoolingMode.Auto);
+        }
+
+        throw new NotSupportedException(
+            requested == PoolingMode.Auto
+                ? $"None of the model's outputs can be pooled into an embedding: a float [batch, sequence, hidden] or [batch, hidden] output is needed. Its outputs: {found}."
+                : $"Pooling {requested} needs a float [batch, sequence, hidden] output, and the model has none. Its outputs: {found}.");
+    }
+
+    private static (int Index, bool Pooled, PoolingMode Pooling) Classify(OnnxTensorInfo output, int index, PoolingMode requested, OnnxModelFolder folder, string found)
+    {
+        if (output.ElementType == OnnxElementType.Float && output.Shape.Count == 3)
+        {
+            return (index, false, requested != PoolingMode.Auto ? requested : folder.ConfiguredPooling ?? PoolingMode.Mean);
+        }
+
+        if (output.ElementType == OnnxElementType.Float && output.Shape.Count == 2 && requested == PoolingMode.Auto)
+        {
+            return (index, true, PoolingMode.Auto);
+        }
+
+        throw new NotSupportedException($"The output '{output}' cannot be pooled with {requested}. The model's outputs: {found}.");
+    }
+
+    private static int IndexOf(IReadOnlyList<OnnxTensorInfo> outputs, string name)
+    {
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int FindOutput(IReadOnlyList<OnnxTensorInfo> outputs, string[] preferredNames, int rank)
+    {
+        foreach (string name in preferredNames)
+        {
+            int index = IndexOf(outputs, name);
+            if (index >= 0 && outputs[index].ElementType == OnnxElementType.Float && outputs[index].Shape.Count == rank)
+            {
+                return index;
+            }
+        }
+
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].ElementType == OnnxElementType.Float && outputs[i].Shape.Count == rank)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
