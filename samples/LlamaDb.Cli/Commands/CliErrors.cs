@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace LlamaDb.Cli.Commands;
+
+/// <summary>One clear error line and a non-zero exit code; <c>--verbose</c> adds the detail.</summary>
+internal static class CliErrors
+{
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Show error details (exception types and stack traces).",
+        Recursive = true,
+    };
+
+    /// <summary>Runs <paramref name="action"/>, turning exceptions into one line on stderr and exit code 1.</summary>
+    public static async Task<int> RunAsync(ParseResult parseResult, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("llamadb: canceled.").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            bool verbose = parseResult.GetValue(VerboseOption);
+            string message = ex.Message.ReplaceLineEndings(" ").Trim();
+            await Console.Error.WriteLineAsync($"llamadb: error: {message}").ConfigureAwait(false);
+            if (verbose)
+            {
+                await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("(run with --verbose for details)").ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+    }
+}
