@@ -143,12 +143,16 @@ public sealed class ModelDownloaderConfigurationTests
     }
 
     [Fact]
-    public void SentenceTransformersFiles_OnnxFallsBackToRootAndOnlyPoolingIsOptional()
+    public void SentenceTransformersFiles_OnnxFallsBackToRootAndTokenizerJsonConfigsAreRequired()
     {
         var files = ModelDownloader.SentenceTransformersFiles;
 
         Assert.Equal(new ModelFile("onnx/model.onnx") { FallbackPath = "model.onnx" }, files[0]);
-        Assert.Equal(["1_Pooling/config.json"], files.Where(f => f.Optional).Select(f => f.Path));
-        Assert.Contains(files, f => f.Path == "tokenizer.json");
+        Assert.Equal(
+            ["tokenizer.json", "tokenizer_config.json", "config.json"],
+            files.Skip(1).Where(f => !f.Optional).Select(f => f.Path));
+        Assert.Equal(
+            ["vocab.txt", "special_tokens_map.json", "sentence_bert_config.json", "modules.json", "1_Pooling/config.json"],
+            files.Where(f => f.Optional).Select(f => f.Path));
     }
 }

@@ -25,12 +25,14 @@ public sealed partial class ModelDownloader : IDisposable
     [
         new("onnx/model.onnx") { FallbackPath = "model.onnx" },
         new("tokenizer.json"),
-        new("vocab.txt"),
         new("tokenizer_config.json"),
-        new("special_tokens_map.json"),
         new("config.json"),
-        new("sentence_bert_config.json"),
-        new("modules.json"),
+        // Many ONNX exports (Xenova/*, optimum) have no sentence-transformers files or no vocab.txt; the loader
+        // falls back to tokenizer.json and to mean pooling without them.
+        new("vocab.txt", Optional: true),
+        new("special_tokens_map.json", Optional: true),
+        new("sentence_bert_config.json", Optional: true),
+        new("modules.json", Optional: true),
         new("1_Pooling/config.json", Optional: true),
     ];
 
