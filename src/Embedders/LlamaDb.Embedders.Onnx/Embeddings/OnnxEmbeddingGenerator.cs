@@ -168,8 +168,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         for (int i = 0; i < vectors.Length; i++)
         {
             float[] vector = vectors[i];
-            if (dimensions is { } d && d < vector.Length)
+            if (dimensions is { } d && d != vector.Length)
             {
+                // Checked here too for models whose width is only known after the first run.
                 if (d > vector.Length)
                 {
                     throw new ArgumentOutOfRangeException("options.Dimensions", d, $"The model '{model.ModelId}' produces {vector.Length} dimensions; {d} were asked for.");
