@@ -51,7 +51,7 @@ internal static class EmbedCommand
         };
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
-            string[]? pair = parseResult.GetValue(compare);
+            string[]? pair = parseResult.GetValue(compare) is { Length: 2 } both ? both : null;
             string[] inputs = pair ?? parseResult.GetValue(texts) ?? [];
             if (inputs.Length == 0)
             {

@@ -216,14 +216,14 @@ public sealed class ModelDownloaderTests
     public async Task DownloadAsync_RequiredFileMissing_Throws404WithoutRetry()
     {
         await using var hub = new HubFixture();
-        hub.Server.Hide("vocab.txt");
+        hub.Server.Hide("tokenizer_config.json");
 
         var ex = await Assert.ThrowsAsync<ModelDownloadException>(() => hub.CreateDownloader().DownloadAsync(HubFixture.Repo));
 
         Assert.Equal(404, ex.StatusCode);
-        Assert.Equal("vocab.txt", ex.FilePath);
-        Assert.Contains("vocab.txt", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, hub.Server.CountGets("vocab.txt"));
+        Assert.Equal("tokenizer_config.json", ex.FilePath);
+        Assert.Contains("tokenizer_config.json", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, hub.Server.CountGets("tokenizer_config.json"));
         Assert.Empty(hub.Delays);
     }
 
