@@ -5,56 +5,31 @@ namespace LlamaDb.Embedders.Onnx.Tests;
 /// <summary>Reads the reference.json files in ../shared/models.</summary>
 internal static class Reference
 {
-    public static JsonElement Load(string model)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonElement> s_cache = new();
+
+    /// <summary>The parsed reference.json of a shared model folder (cached).</summary>
+    public static JsonElement Load(string model) => s_cache.GetOrAdd(model, static m =>
     {
-        using var stream = File.OpenRead(Path.Combine(TestPaths.Models(model), "reference.json"));
+        using var stream = File.OpenRead(Path.Combine(TestPaths.Models(m), "reference.json"));
         using JsonDocument doc = JsonDocument.Parse(stream);
         return doc.RootElement.Clone();
-    }
+    });
 
-    public static long[] Longs(JsonElement array)
+    public static long[] Longs(JsonElement array) => Read(array, static e => e.GetInt64());
+
+    public static int[] Ints(JsonElement array) => Read(array, static e => e.GetInt32());
+
+    public static double[] Doubles(JsonElement array) => Read(array, static e => e.GetDouble());
+
+    public static string[] Strings(JsonElement array) => Read(array, static e => e.GetString()!); // the reference files hold strings there
+
+    private static T[] Read<T>(JsonElement array, Func<JsonElement, T> read)
     {
-        var result = new long[array.GetArrayLength()];
+        var result = new T[array.GetArrayLength()];
         int i = 0;
         foreach (JsonElement e in array.EnumerateArray())
         {
-            result[i++] = e.GetInt64();
-        }
-
-        return result;
-    }
-
-    public static int[] Ints(JsonElement array)
-    {
-        var result = new int[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement e in array.EnumerateArray())
-        {
-            result[i++] = e.GetInt32();
-        }
-
-        return result;
-    }
-
-    public static double[] Doubles(JsonElement array)
-    {
-        var result = new double[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement e in array.EnumerateArray())
-        {
-            result[i++] = e.GetDouble();
-        }
-
-        return result;
-    }
-
-    public static string[] Strings(JsonElement array)
-    {
-        var result = new string[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement e in array.EnumerateArray())
-        {
-            result[i++] = e.GetString()!;
+            result[i++] = read(e);
         }
 
         return result;

@@ -10,17 +10,12 @@ internal static class ReferenceData
     public const string MiniLm = "all-MiniLM-L6-v2";
     public const string MsMarco = "ms-marco-MiniLM-L-12-v2";
 
-    private static readonly ConcurrentDictionary<string, JsonElement> s_references = new();
     private static readonly ConcurrentDictionary<(string Model, string Loader), BertTokenizer> s_tokenizers = new();
 
     /// <summary>The three ways of loading a model folder's tokenizer.</summary>
     public static TheoryData<string> Loaders => new() { "vocab.txt", "tokenizer.json", "directory" };
 
-    public static JsonElement Reference(string model) => s_references.GetOrAdd(model, static m =>
-    {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Models(m), "reference.json")));
-        return document.RootElement.Clone();
-    });
+    public static JsonElement Reference(string model) => Tests.Reference.Load(model);
 
     public static BertTokenizer Tokenizer(string model, string loader) => s_tokenizers.GetOrAdd((model, loader), static key =>
     {
@@ -34,29 +29,9 @@ internal static class ReferenceData
         };
     });
 
-    public static int[] Ints(JsonElement array)
-    {
-        var values = new int[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in array.EnumerateArray())
-        {
-            values[i++] = item.GetInt32();
-        }
+    public static int[] Ints(JsonElement array) => Tests.Reference.Ints(array);
 
-        return values;
-    }
-
-    public static string[] Strings(JsonElement array)
-    {
-        var values = new string[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in array.EnumerateArray())
-        {
-            values[i++] = item.GetString()!; // the reference files hold strings here
-        }
-
-        return values;
-    }
+    public static string[] Strings(JsonElement array) => Tests.Reference.Strings(array);
 
     public static string Show(IEnumerable<int> ids) => "[" + string.Join(", ", ids) + "]";
 }
