@@ -320,6 +320,27 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<OnnxEmbeddingGen
     }
 
     [Fact]
+    public async Task CreateAsync_ModelBytes_MatchesFileResult()
+    {
+        var options = new OnnxEmbeddingGeneratorOptions
+        {
+            ModelBytes = await File.ReadAllBytesAsync(Path.Combine(TinyEmbedder.Folder, "model.onnx")),
+            TokenizerPath = Path.Combine(TinyEmbedder.Folder, "vocab.txt"),
+            ModelId = "tiny-from-bytes",
+            Normalize = true,
+        };
+        using OnnxEmbeddingGenerator generator = await OnnxEmbeddingGenerator.CreateAsync(options);
+
+        GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(_fixture.Texts);
+
+        Assert.Equal("tiny-from-bytes", generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+        for (int i = 0; i < embeddings.Count; i++)
+        {
+            Reference.AssertClose(_fixture.ExpectedEmbedding(i), embeddings[i].Vector.Span, 1e-5);
+        }
+    }
+
+    [Fact]
     public async Task CreateAsync_MissingFolder_ThrowsDirectoryNotFoundNamingIt()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"llamadb-no-model-{Guid.NewGuid():N}");

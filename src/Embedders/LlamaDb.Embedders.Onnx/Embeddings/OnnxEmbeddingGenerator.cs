@@ -45,9 +45,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public OnnxEmbeddingGenerator(OnnxEmbeddingGeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ModelPath is null || options.TokenizerPath is null)
+        if ((options.ModelPath is null && options.ModelBytes is null) || options.TokenizerPath is null)
         {
-            throw new ArgumentException("Without a model folder, both ModelPath and TokenizerPath must be set.", nameof(options));
+            throw new ArgumentException("Without a model folder, ModelPath (or ModelBytes) and TokenizerPath must be set.", nameof(options));
         }
 
         _options = options.Clone();
@@ -292,7 +292,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
             OnnxEmbeddingModel model = Model;
-            return new EmbeddingGeneratorMetadata(ProviderName, new Uri(model.Folder.ModelPath), model.ModelId, model.Dimensions > 0 ? model.Dimensions : null);
+            Uri? modelUri = Path.IsPathFullyQualified(model.Folder.ModelPath) ? new Uri(model.Folder.ModelPath) : null;
+            return new EmbeddingGeneratorMetadata(ProviderName, modelUri, model.ModelId, model.Dimensions > 0 ? model.Dimensions : null);
         }
 
         if (serviceType == typeof(BertTokenizer))

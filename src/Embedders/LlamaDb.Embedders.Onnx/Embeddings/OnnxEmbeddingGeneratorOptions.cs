@@ -9,6 +9,12 @@ public sealed class OnnxEmbeddingGeneratorOptions
     public string? ModelPath { get; set; }
 
     /// <summary>
+    /// The ONNX model itself, for models that are not files (embedded resources, downloaded streams). Defaults to null.
+    /// When set it wins over <see cref="ModelPath"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? ModelBytes { get; set; }
+
+    /// <summary>
     /// The tokenizer file (<c>vocab.txt</c> or <c>tokenizer.json</c>). Defaults to null: taken from the model folder.
     /// </summary>
     public string? TokenizerPath { get; set; }

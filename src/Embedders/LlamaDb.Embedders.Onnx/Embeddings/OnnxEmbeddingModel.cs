@@ -75,7 +75,9 @@ internal sealed class OnnxEmbeddingModel : IDisposable
         OrtSession session;
         try
         {
-            session = OrtSession.FromFile(folder.ModelPath, options.Session);
+            session = options.ModelBytes is { } bytes
+                ? OrtSession.FromBytes(bytes, options.Session)
+                : OrtSession.FromFile(folder.ModelPath, options.Session);
         }
         catch (OnnxRuntimeException ex) when (ex.ErrorCode is OrtErrorCode.InvalidProtobuf or OrtErrorCode.NoModel or OrtErrorCode.InvalidGraph or OrtErrorCode.Fail)
         {

@@ -36,7 +36,7 @@ internal sealed class OnnxModelFolder
             throw new DirectoryNotFoundException($"The model folder '{dir}' does not exist.");
         }
 
-        string modelPath = ResolveModelPath(dir, options.ModelPath);
+        string modelPath = options.ModelBytes is not null ? "(model bytes)" : ResolveModelPath(dir, options.ModelPath);
         BertTokenizer tokenizer = LoadTokenizer(dir, options.TokenizerPath);
 
         PoolingMode? pooling = null;
