@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace LlamaDb.Embedders.Onnx.Tests;
+namespace LlamaDb.Tests;
 
 /// <summary>Finds the repository root (the folder with LlamaDb.sln) and the shared assets beside it.</summary>
 internal static class TestPaths
