@@ -1,0 +1,100 @@
+using LlamaDb.VectorData;
+
+namespace LlamaDb.Connectors.Hnsw;
+
+/// <summary>Options for an embedded collection. Index parameters apply when the collection is created.</summary>
+public sealed class HnswCollectionOptions : VectorStoreCollectionOptions
+{
+    /// <summary>Creates default options.</summary>
+    public HnswCollectionOptions()
+    {
+    }
+
+    /// <summary>Copies <paramref name="source"/>.</summary>
+    public HnswCollectionOptions(HnswCollectionOptions? source)
+        : base(source)
+    {
+        if (source is not null)
+        {
+            M = source.M;
+            EfConstruction = source.EfConstruction;
+            EfSearch = source.EfSearch;
+            Seed = source.Seed;
+            Bm25K1 = source.Bm25K1;
+            Bm25B = source.Bm25B;
+            Durability = source.Durability;
+            CheckpointAfterLogBytes = source.CheckpointAfterLogBytes;
+            CompactionTombstoneRatio = source.CompactionTombstoneRatio;
+            HybridRankConstant = source.HybridRankConstant;
+            HybridVectorWeight = source.HybridVectorWeight;
+            HybridKeywordWeight = source.HybridKeywordWeight;
+        }
+    }
+
+    /// <summary>HNSW out-degree (layer 0 keeps 2·M). Defaults to 16.</summary>
+    public int M { get; set; } = 16;
+
+    /// <summary>HNSW candidate-list size while inserting. Defaults to 200.</summary>
+    public int EfConstruction { get; set; } = 200;
+
+    /// <summary>HNSW candidate-list size while searching (raised to top + skip). Defaults to 100.</summary>
+    public int EfSearch { get; set; } = 100;
+
+    /// <summary>Seed of the HNSW level generator, for reproducible graphs. Defaults to null (random).</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>BM25 k1. Defaults to 0.9 (Anserini).</summary>
+    public float Bm25K1 { get; set; } = 0.9f;
+
+    /// <summary>BM25 b. Defaults to 0.4 (Anserini).</summary>
+    public float Bm25B { get; set; } = 0.4f;
+
+    /// <summary>When writes become durable. Defaults to <see cref="HnswDurability.FlushEveryWrite"/>.</summary>
+    public HnswDurability Durability { get; set; } = HnswDurability.FlushEveryWrite;
+
+    /// <summary>Write a checkpoint (snapshot files, log truncated) once the log passes this many bytes. Defaults to 64 MiB.</summary>
+    public long CheckpointAfterLogBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Compact at checkpoint time when this share of slots are free. Defaults to 0.3.</summary>
+    public double CompactionTombstoneRatio { get; set; } = 0.3;
+
+    /// <summary>The k of reciprocal rank fusion in hybrid search. Defaults to 60.</summary>
+    public int HybridRankConstant { get; set; } = 60;
+
+    /// <summary>Weight of the vector ranking in hybrid search (weighted fusion). Defaults to 1.</summary>
+    public double HybridVectorWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the keyword (BM25) ranking in hybrid search. Defaults to 1.</summary>
+    public double HybridKeywordWeight { get; set; } = 1.0;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(M, 2, nameof(M));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EfConstruction, nameof(EfConstruction));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EfSearch, nameof(EfSearch));
+        ArgumentOutOfRangeException.ThrowIfNegative(Bm25K1, nameof(Bm25K1));
+        if (Bm25B is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Bm25B), Bm25B, "Bm25B must be between 0 and 1.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckpointAfterLogBytes, nameof(CheckpointAfterLogBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(HybridRankConstant, nameof(HybridRankConstant));
+        ArgumentOutOfRangeException.ThrowIfNegative(HybridVectorWeight, nameof(HybridVectorWeight));
+        ArgumentOutOfRangeException.ThrowIfNegative(HybridKeywordWeight, nameof(HybridKeywordWeight));
+        if (CompactionTombstoneRatio is <= 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionTombstoneRatio), CompactionTombstoneRatio, "CompactionTombstoneRatio must be in (0, 1].");
+        }
+    }
+}
+
+/// <summary>When an embedded collection's writes become durable.</summary>
+public enum HnswDurability
+{
+    /// <summary>Each upsert or delete is flushed to disk before it returns. The default.</summary>
+    FlushEveryWrite,
+
+    /// <summary>Concurrent writers share flushes; each still returns only once its write is on disk.</summary>
+    GroupCommit,
+}

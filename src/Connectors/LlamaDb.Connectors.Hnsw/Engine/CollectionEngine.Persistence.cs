@@ -1,0 +1,285 @@
+using System.Globalization;
+using LlamaDb.Connectors.Hnsw.FullText;
+using LlamaDb.Connectors.Hnsw.Indexing;
+using LlamaDb.Connectors.Hnsw.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaDb.Connectors.Hnsw.Engine;
+
+/// <summary>
+/// Files of a collection folder: <c>collection.json</c> (schema), <c>wal.log</c> (write-ahead log), and per checkpoint
+/// <c>payload.{lsn}.bin</c>, <c>vectors.{i}.{lsn}.bin</c>, <c>fulltext.{i}.{lsn}.bin</c>, made current by
+/// <c>checkpoint.bin</c> (written last, atomically). Reopen = the current checkpoint's snapshots + log replay.
+/// </summary>
+internal sealed partial class CollectionEngine
+{
+    internal const string SchemaFile = "collection.json";
+    internal const string LogFile = "wal.log";
+    internal const string CheckpointFile = "checkpoint.bin";
+    private const int PayloadFormat = 1;
+    private const int CheckpointFormat = 1;
+
+    /// <summary>Creates a new collection folder (or opens it when it already exists with a compatible schema).</summary>
+    public static CollectionEngine CreateOrOpen(string directory, CollectionSchema requested, HnswCollectionOptions options, ILogger logger)
+    {
+        Directory.CreateDirectory(directory);
+        string schemaPath = Path.Combine(directory, SchemaFile);
+        if (!File.Exists(schemaPath))
+        {
+            requested.Save(schemaPath);
+        }
+
+        return Open(directory, requested, options, logger);
+    }
+
+    /// <summary>Opens an existing collection folder: snapshot, then log replay.</summary>
+    public static CollectionEngine Open(string directory, CollectionSchema? requested, HnswCollectionOptions options, ILogger logger)
+    {
+        var directoryLock = CollectionDirectoryLock.Acquire(directory);
+        try
+        {
+            CollectionSchema schema = CollectionSchema.Load(Path.Combine(directory, SchemaFile));
+            if (requested is not null)
+            {
+                schema.EnsureCompatible(requested);
+            }
+
+            var engine = new CollectionEngine(directory, schema, options, logger, directoryLock);
+            try
+            {
+                engine.LoadCheckpoint();
+                engine._log = WriteAheadLog.Open(Path.Combine(directory, LogFile), ToWalDurability(options.Durability), logger);
+                engine.Replay();
+                return engine;
+            }
+            catch
+            {
+                engine._log?.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WalDurability ToWalDurability(HnswDurability durability) =>
+        durability == HnswDurability.GroupCommit ? WalDurability.GroupCommit : WalDurability.FlushEveryWrite;
+
+    private void LoadCheckpoint()
+    {
+        string manifest = Path.Combine(_directory, CheckpointFile);
+        if (!File.Exists(manifest))
+        {
+            return;
+        }
+
+        long lsn = SnapshotFile.Read(manifest, "checkpoint", CheckpointFormat, static (_, l) => l);
+        _checkpointLsn = lsn;
+        SnapshotFile.Read(PayloadPath(lsn), "payload", PayloadFormat, (stream, _) =>
+        {
+            using var reader = new BinaryReader(stream, ValueCodec.Utf8, leaveOpen: true);
+            int slotLimit = LogCodec.ReadCount(reader);
+            int count = LogCodec.ReadCount(reader);
+            _records = new EngineRecord?[Math.Max(1024, slotLimit)];
+            _slotLimit = slotLimit;
+            for (int i = 0; i < count; i++)
+            {
+                int slot = reader.ReadInt32();
+                if (slot < 0 || slot >= slotLimit)
+                {
+                    throw new InvalidDataException($"'{PayloadPath(lsn)}' holds a record in slot {slot} of {slotLimit}.");
+                }
+
+                EngineRecord record = LogCodec.ReadRecord(reader);
+                _records[slot] = record;
+                _slotsByKey[record.Key] = slot;
+            }
+
+            return 0;
+        });
+
+        for (int slot = 0; slot < _slotLimit; slot++)
+        {
+            if (_records[slot] is null)
+            {
+                _freeSlots.Add(slot);
+            }
+            else
+            {
+                IndexPayloadOnly(slot, _records[slot]!);
+            }
+        }
+
+        for (int v = 0; v < _vectorIndexes.Length; v++)
+        {
+            _vectorIndexes[v].Dispose();
+            _vectorIndexes[v] = SnapshotFile.Read(VectorsPath(v, lsn), "vectors", 1, static (stream, _) => IVectorIndex.ReadFrom(stream));
+        }
+
+        for (int d = 0; d < _textIndexes.Length; d++)
+        {
+            if (_textIndexes[d] is not null)
+            {
+                _textIndexes[d] = SnapshotFile.Read(TextPath(d, lsn), "fulltext", 1, static (stream, _) => Bm25Index.ReadFrom(stream));
+            }
+        }
+    }
+
+    /// <summary>Payload indexes are rebuilt at load; full-text indexes come from their snapshots.</summary>
+    private void IndexPayloadOnly(int slot, EngineRecord record)
+    {
+        for (int d = 0; d < record.Data.Length; d++)
+        {
+            if (_payloadIndexes[d] is { } index)
+            {
+                foreach (object value in IndexedValues(record.Data[d]))
+                {
+                    if (!index.TryGetValue(value, out HashSet<int>? slots))
+                    {
+                        index[value] = slots = [];
+                    }
+
+                    slots.Add(slot);
+                }
+            }
+        }
+    }
+
+    private void Replay()
+    {
+        int entries = 0;
+        foreach (WalEntry entry in _log.ReadFrom(_checkpointLsn))
+        {
+            using var stream = new MemoryStream(entry.Payload.ToArray(), writable: false);
+            using var reader = new BinaryReader(stream, ValueCodec.Utf8);
+            byte op = reader.ReadByte();
+            int count = LogCodec.ReadCount(reader);
+            for (int i = 0; i < count; i++)
+            {
+                if (op == LogCodec.UpsertOp)
+                {
+                    ApplyUpsert(LogCodec.ReadRecord(reader));
+                }
+                else if (op == LogCodec.DeleteOp)
+                {
+                    ApplyDelete(ValueCodec.Read(reader) ?? throw new InvalidDataException($"Log entry {entry.Lsn} deletes a null key."));
+                }
+                else
+                {
+                    throw new InvalidDataException($"Log entry {entry.Lsn} has unknown operation {op}.");
+                }
+            }
+
+            entries++;
+        }
+
+        if (entries > 0)
+        {
+            _logger.LogInformation("Collection '{Collection}': replayed {Entries} log entries after checkpoint {Lsn}.", Schema.Name, entries, _checkpointLsn);
+        }
+    }
+
+    /// <summary>Writes snapshot files for the current state, makes them current, and truncates the log.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            CheckpointLocked();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private Task MaybeCheckpointAsync()
+    {
+        if (_logBytesSinceCheckpoint >= _options.CheckpointAfterLogBytes)
+        {
+            CheckpointLocked();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Checkpoint with the write gate held: writers wait, searches go on (read lock).</summary>
+    private void CheckpointLocked()
+    {
+        long lsn = _log.LastLsn;
+        if (lsn == _checkpointLsn && File.Exists(Path.Combine(_directory, CheckpointFile)))
+        {
+            return;
+        }
+
+        _state.EnterReadLock();
+        try
+        {
+            SnapshotFile.Write(PayloadPath(lsn), "payload", PayloadFormat, lsn, stream =>
+            {
+                using var writer = new BinaryWriter(stream, ValueCodec.Utf8, leaveOpen: true);
+                writer.Write(_slotLimit);
+                writer.Write(_slotsByKey.Count);
+                for (int slot = 0; slot < _slotLimit; slot++)
+                {
+                    if (_records[slot] is { } record)
+                    {
+                        writer.Write(slot);
+                        LogCodec.WriteRecord(writer, record);
+                    }
+                }
+            });
+
+            for (int v = 0; v < _vectorIndexes.Length; v++)
+            {
+                IVectorIndex index = _vectorIndexes[v];
+                SnapshotFile.Write(VectorsPath(v, lsn), "vectors", 1, lsn, index.WriteTo);
+            }
+
+            for (int d = 0; d < _textIndexes.Length; d++)
+            {
+                if (_textIndexes[d] is { } text)
+                {
+                    SnapshotFile.Write(TextPath(d, lsn), "fulltext", 1, lsn, text.WriteTo);
+                }
+            }
+        }
+        finally
+        {
+            _state.ExitReadLock();
+        }
+
+        // The manifest switch is the commit point; then the old snapshots and the log prefix can go.
+        SnapshotFile.Write(Path.Combine(_directory, CheckpointFile), "checkpoint", CheckpointFormat, lsn, static _ => { });
+        long previous = _checkpointLsn;
+        _checkpointLsn = lsn;
+        _log.TruncateThrough(lsn);
+        _logBytesSinceCheckpoint = 0;
+        DeleteSnapshotsExcept(lsn);
+        _logger.LogDebug("Collection '{Collection}': checkpoint at {Lsn} (previous {Previous}).", Schema.Name, lsn, previous);
+    }
+
+    private void DeleteSnapshotsExcept(long lsn)
+    {
+        string suffix = $".{lsn.ToString(CultureInfo.InvariantCulture)}.bin";
+        foreach (string file in Directory.EnumerateFiles(_directory, "*.bin"))
+        {
+            string name = Path.GetFileName(file);
+            if (name != CheckpointFile && !name.EndsWith(suffix, StringComparison.Ordinal)
+                && (name.StartsWith("payload.", StringComparison.Ordinal) || name.StartsWith("vectors.", StringComparison.Ordinal) || name.StartsWith("fulltext.", StringComparison.Ordinal)))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private string PayloadPath(long lsn) => Path.Combine(_directory, $"payload.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+
+    private string VectorsPath(int vector, long lsn) => Path.Combine(_directory, $"vectors.{vector.ToString(CultureInfo.InvariantCulture)}.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+
+    private string TextPath(int data, long lsn) => Path.Combine(_directory, $"fulltext.{data.ToString(CultureInfo.InvariantCulture)}.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+}

@@ -1,0 +1,446 @@
+using LlamaDb.Connectors.Hnsw.FullText;
+using LlamaDb.Connectors.Hnsw.Indexing;
+using LlamaDb.Connectors.Hnsw.Storage;
+using LlamaDb.VectorData;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaDb.Connectors.Hnsw.Engine;
+
+/// <summary>
+/// One collection's live state and its durability: records by slot, a key map, one vector index per vector property,
+/// one BM25 index per full-text property, payload indexes for <c>IsIndexed</c> properties, and the write-ahead log.
+/// </summary>
+/// <remarks>
+/// Writers are serialized by <see cref="_writeGate"/>; each write is appended to the log (durable) before it is applied.
+/// Applying a record happens under the write side of <see cref="_state"/>, one record at a time, so searches (read side)
+/// interleave with a long batch and never see a half-applied record.
+/// </remarks>
+internal sealed partial class CollectionEngine : IDisposable
+{
+    private readonly string _directory;
+    private readonly HnswCollectionOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ReaderWriterLockSlim _state = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<object, int> _slotsByKey = [];
+    private readonly SortedSet<int> _freeSlots = [];
+    private readonly IVectorIndex[] _vectorIndexes;
+    private readonly Bm25Index?[] _textIndexes;
+    private readonly Dictionary<object, HashSet<int>>?[] _payloadIndexes;
+    private readonly CollectionDirectoryLock _directoryLock;
+    private EngineRecord?[] _records = new EngineRecord?[1024];
+    private int _slotLimit;
+    private WriteAheadLog _log;
+    private long _checkpointLsn;
+    private long _logBytesSinceCheckpoint;
+    private bool _disposed;
+
+    private CollectionEngine(string directory, CollectionSchema schema, HnswCollectionOptions options, ILogger logger, CollectionDirectoryLock directoryLock)
+    {
+        _directory = directory;
+        Schema = schema;
+        _options = options;
+        _logger = logger;
+        _directoryLock = directoryLock;
+        _vectorIndexes = new IVectorIndex[schema.Vectors.Count];
+        for (int i = 0; i < _vectorIndexes.Length; i++)
+        {
+            _vectorIndexes[i] = CreateIndex(schema, schema.Vectors[i]);
+        }
+
+        _textIndexes = new Bm25Index?[schema.Data.Count];
+        _payloadIndexes = new Dictionary<object, HashSet<int>>?[schema.Data.Count];
+        for (int i = 0; i < schema.Data.Count; i++)
+        {
+            if (schema.Data[i].IsFullTextIndexed)
+            {
+                _textIndexes[i] = new Bm25Index(new Bm25Options { K1 = schema.Bm25K1, B = schema.Bm25B });
+            }
+
+            if (schema.Data[i].IsIndexed)
+            {
+                _payloadIndexes[i] = [];
+            }
+        }
+
+        _log = null!; // opened by Load / Create before the engine is used
+    }
+
+    public CollectionSchema Schema { get; }
+
+    /// <summary>Live records.</summary>
+    public int Count
+    {
+        get
+        {
+            _state.EnterReadLock();
+            try
+            {
+                return _slotsByKey.Count;
+            }
+            finally
+            {
+                _state.ExitReadLock();
+            }
+        }
+    }
+
+    internal static IVectorIndex CreateIndex(CollectionSchema schema, SchemaProperty vector)
+    {
+        var options = new VectorIndexOptions
+        {
+            Dimensions = vector.Dimensions,
+            Metric = vector.DistanceFunction switch
+            {
+                DistanceFunction.EuclideanDistance or DistanceFunction.EuclideanSquaredDistance => VectorMetric.Euclidean,
+                DistanceFunction.HammingDistance => VectorMetric.Hamming,
+                _ => VectorMetric.DotProduct,
+            },
+            M = schema.M,
+            EfConstruction = schema.EfConstruction,
+            EfSearch = schema.EfSearch,
+            Seed = schema.Seed,
+        };
+        return vector.IndexKind == IndexKind.Flat ? new FlatIndex(options) : new HnswIndex(options);
+    }
+
+    /// <summary>Whether vectors of this property are normalized at insert (cosine becomes a dot product).</summary>
+    internal bool Normalizes(int vectorIndex) =>
+        Schema.Vectors[vectorIndex].DistanceFunction is DistanceFunction.CosineSimilarity or DistanceFunction.CosineDistance;
+
+    /// <summary>Inserts or replaces records. Durable when it returns.</summary>
+    public async Task UpsertAsync(IReadOnlyList<EngineRecord> records, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        foreach (EngineRecord record in records)
+        {
+            Validate(record);
+        }
+
+        byte[] entry = LogCodec.EncodeUpsert(records);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+            foreach (EngineRecord record in records)
+            {
+                ApplyUpsert(record);
+            }
+
+            await MaybeCheckpointAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Deletes records by key (missing keys are ignored). Durable when it returns; invisible to searches from then on.</summary>
+    public async Task DeleteAsync(IReadOnlyList<object> keys, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        byte[] entry = LogCodec.EncodeDelete(keys);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+            foreach (object key in keys)
+            {
+                ApplyDelete(key);
+            }
+
+            await MaybeCheckpointAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task AppendAsync(byte[] entry, CancellationToken cancellationToken)
+    {
+        _logBytesSinceCheckpoint += entry.Length;
+        if (_options.Durability == HnswDurability.GroupCommit)
+        {
+            await _log.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _log.Append(entry);
+        }
+    }
+
+    /// <summary>Gets a record by key, with vectors when asked.</summary>
+    public EngineRecord? Get(object key, bool includeVectors)
+    {
+        _state.EnterReadLock();
+        try
+        {
+            return _slotsByKey.TryGetValue(key, out int slot) ? Materialize(slot, includeVectors) : null;
+        }
+        finally
+        {
+            _state.ExitReadLock();
+        }
+    }
+
+    /// <summary>The record in a live slot, copying vectors out of the indexes when asked. Call under the read lock.</summary>
+    private EngineRecord? Materialize(int slot, bool includeVectors)
+    {
+        EngineRecord? record = _records[slot];
+        if (record is null || !includeVectors)
+        {
+            return record is null ? null : record with { Vectors = new float[]?[_vectorIndexes.Length] };
+        }
+
+        var vectors = new float[]?[_vectorIndexes.Length];
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            if (_vectorIndexes[v].Contains(slot))
+            {
+                var vector = new float[_vectorIndexes[v].Dimensions];
+                _vectorIndexes[v].GetVector(slot, vector);
+                vectors[v] = vector;
+            }
+        }
+
+        return record with { Vectors = vectors };
+    }
+
+    private void Validate(EngineRecord record)
+    {
+        if (record.Data.Length != Schema.Data.Count || record.Vectors.Length != Schema.Vectors.Count)
+        {
+            throw new ArgumentException("The record does not match the collection's schema.");
+        }
+
+        for (int v = 0; v < record.Vectors.Length; v++)
+        {
+            float[]? vector = record.Vectors[v];
+            if (vector is not null && vector.Length != Schema.Vectors[v].Dimensions)
+            {
+                throw new ArgumentException(
+                    $"Record {ValueCodec.Describe(record.Key)}: vector property '{Schema.Vectors[v].Name}' has {Schema.Vectors[v].Dimensions} dimensions, but a vector of {vector.Length} was given.");
+            }
+
+            if (vector is not null)
+            {
+                foreach (float value in vector)
+                {
+                    if (!float.IsFinite(value))
+                    {
+                        throw new ArgumentException($"Record {ValueCodec.Describe(record.Key)}: vector property '{Schema.Vectors[v].Name}' holds a NaN or infinite value.");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies an upsert to the in-memory state (also used by log replay).</summary>
+    private void ApplyUpsert(EngineRecord record)
+    {
+        // Normalization happens before taking the lock; the stored record keeps no vectors (they live in the indexes).
+        var vectors = new float[]?[record.Vectors.Length];
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            vectors[v] = record.Vectors[v] is { } vector && Normalizes(v) ? NormalizeCopy(vector) : record.Vectors[v];
+        }
+
+        var stored = new EngineRecord(record.Key, record.Data, []);
+        _state.EnterWriteLock();
+        try
+        {
+            if (!_slotsByKey.TryGetValue(record.Key, out int slot))
+            {
+                slot = AllocateSlot();
+                _slotsByKey[record.Key] = slot;
+            }
+            else
+            {
+                UnindexPayload(slot, _records[slot]!);
+            }
+
+            _records[slot] = stored;
+            IndexPayload(slot, stored);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (vectors[v] is { } vector)
+                {
+                    _vectorIndexes[v].Add(slot, vector);
+                }
+                else
+                {
+                    _vectorIndexes[v].Remove(slot);
+                }
+            }
+        }
+        finally
+        {
+            _state.ExitWriteLock();
+        }
+    }
+
+    private void ApplyDelete(object key)
+    {
+        _state.EnterWriteLock();
+        try
+        {
+            if (!_slotsByKey.Remove(key, out int slot))
+            {
+                return;
+            }
+
+            foreach (IVectorIndex index in _vectorIndexes)
+            {
+                index.Remove(slot);
+            }
+
+            UnindexPayload(slot, _records[slot]!);
+            _records[slot] = null;
+            _freeSlots.Add(slot);
+        }
+        finally
+        {
+            _state.ExitWriteLock();
+        }
+    }
+
+    private int AllocateSlot()
+    {
+        if (_freeSlots.Count > 0)
+        {
+            int reused = _freeSlots.Min;
+            _freeSlots.Remove(reused);
+            return reused;
+        }
+
+        if (_slotLimit == _records.Length)
+        {
+            Array.Resize(ref _records, _records.Length * 2);
+        }
+
+        return _slotLimit++;
+    }
+
+    private void IndexPayload(int slot, EngineRecord record)
+    {
+        for (int d = 0; d < record.Data.Length; d++)
+        {
+            _textIndexes[d]?.Upsert(slot, record.Data[d] as string);
+            if (_payloadIndexes[d] is { } index)
+            {
+                foreach (object value in IndexedValues(record.Data[d]))
+                {
+                    if (!index.TryGetValue(value, out HashSet<int>? slots))
+                    {
+                        index[value] = slots = [];
+                    }
+
+                    slots.Add(slot);
+                }
+            }
+        }
+    }
+
+    private void UnindexPayload(int slot, EngineRecord record)
+    {
+        for (int d = 0; d < record.Data.Length; d++)
+        {
+            _textIndexes[d]?.Remove(slot);
+            if (_payloadIndexes[d] is { } index)
+            {
+                foreach (object value in IndexedValues(record.Data[d]))
+                {
+                    if (index.TryGetValue(value, out HashSet<int>? slots))
+                    {
+                        slots.Remove(slot);
+                        if (slots.Count == 0)
+                        {
+                            index.Remove(value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The values a payload index files a record under: the value, or each element of a list.</summary>
+    private static IEnumerable<object> IndexedValues(object? value)
+    {
+        if (value is null)
+        {
+            yield break;
+        }
+
+        if (value is System.Collections.IList list && value is not string)
+        {
+            foreach (object? item in list)
+            {
+                if (item is not null)
+                {
+                    yield return PayloadKey(item);
+                }
+            }
+        }
+        else
+        {
+            yield return PayloadKey(value);
+        }
+    }
+
+    /// <summary>Numbers are filed by their value as decimal/double so 5 (int) and 5L (long) meet.</summary>
+    internal static object PayloadKey(object value) => value switch
+    {
+        byte or sbyte or short or ushort or int or uint or long or ulong or decimal => Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture),
+        float f => (double)f,
+        _ => value,
+    };
+
+    internal static float[] NormalizeCopy(float[] vector)
+    {
+        var copy = (float[])vector.Clone();
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(copy);
+        if (norm > 0f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(copy, norm, copy);
+        }
+
+        return copy;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _writeGate.Wait();
+        try
+        {
+            _log.Dispose();
+            foreach (IVectorIndex index in _vectorIndexes)
+            {
+                index.Dispose();
+            }
+
+            _directoryLock.Dispose();
+        }
+        finally
+        {
+            _writeGate.Release();
+            _state.Dispose();
+        }
+    }
+}

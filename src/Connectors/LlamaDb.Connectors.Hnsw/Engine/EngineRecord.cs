@@ -1,0 +1,7 @@
+namespace LlamaDb.Connectors.Hnsw.Engine;
+
+/// <summary>A record as the engine stores it: the key, data values by data-property position, vectors by vector-property position.</summary>
+/// <param name="Key">The normalized key.</param>
+/// <param name="Data">Data values, one per data property of the schema.</param>
+/// <param name="Vectors">Vectors, one per vector property (null when absent or not requested).</param>
+internal sealed record EngineRecord(object Key, object?[] Data, float[]?[] Vectors);
