@@ -121,8 +121,9 @@ internal sealed partial class CollectionEngine
 
         for (int d = 0; d < _textIndexes.Length; d++)
         {
-            if (_textIndexes[d] is not null)
+            if (_textIndexes[d] is { } empty)
             {
+                empty.Dispose();
                 _textIndexes[d] = SnapshotFile.Read(TextPath(d, lsn), "fulltext", 1, static (stream, _) => Bm25Index.ReadFrom(stream));
             }
         }

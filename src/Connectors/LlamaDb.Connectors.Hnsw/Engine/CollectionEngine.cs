@@ -435,6 +435,11 @@ internal sealed partial class CollectionEngine : IDisposable
                 index.Dispose();
             }
 
+            foreach (Bm25Index? text in _textIndexes)
+            {
+                text?.Dispose();
+            }
+
             _directoryLock.Dispose();
         }
         finally
