@@ -24,7 +24,8 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     private readonly CollectionModel _model;
     private readonly CollectionSchema _requestedSchema;
     private readonly Dictionary<DataPropertyModel, int> _dataIndex = [];
-    private readonly int[] _vectorIndex;
+    private readonly Dictionary<VectorPropertyModel, int> _vectorIndex = [];
+    private CollectionEngine? _mappedEngine;
 
     internal HnswCollection(HnswVectorStore store, string name, HnswCollectionOptions? options)
     {
@@ -40,16 +41,6 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         }
 
         _requestedSchema = CollectionSchema.FromModel(name, _model, _options);
-        for (int i = 0; i < _model.DataProperties.Count; i++)
-        {
-            _dataIndex[_model.DataProperties[i]] = i;
-        }
-
-        _vectorIndex = new int[_model.VectorProperties.Count];
-        for (int i = 0; i < _vectorIndex.Length; i++)
-        {
-            _vectorIndex[i] = i;
-        }
     }
 
     /// <inheritdoc />
@@ -73,9 +64,47 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
         _store.EnsureCollectionDeletedAsync(Name, cancellationToken);
 
-    private CollectionEngine Engine =>
-        _store.GetOrCreateEngine(Name, _requestedSchema, _options, create: false)
-        ?? throw new InvalidOperationException($"Collection '{Name}' does not exist; call EnsureCollectionExistsAsync first.");
+    private CollectionEngine Engine
+    {
+        get
+        {
+            CollectionEngine engine = _store.GetOrCreateEngine(Name, _requestedSchema, _options, create: false)
+                ?? throw new InvalidOperationException($"Collection '{Name}' does not exist; call EnsureCollectionExistsAsync first.");
+            if (!ReferenceEquals(engine, Volatile.Read(ref _mappedEngine)))
+            {
+                MapTo(engine);
+            }
+
+            return engine;
+        }
+    }
+
+    /// <summary>Positions of the model's properties in the stored schema (matched by storage name).</summary>
+    private void MapTo(CollectionEngine engine)
+    {
+        lock (_dataIndex)
+        {
+            _dataIndex.Clear();
+            _vectorIndex.Clear();
+            foreach (DataPropertyModel data in _model.DataProperties)
+            {
+                int index = engine.Schema.Data.FindIndex(d => d.StorageName == data.StorageName);
+                if (index < 0)
+                {
+                    throw new InvalidOperationException($"Collection '{Name}' has no data property '{data.StorageName}'; it was created with {string.Join(", ", engine.Schema.Data.Select(d => d.StorageName))}.");
+                }
+
+                _dataIndex[data] = index;
+            }
+
+            foreach (VectorPropertyModel vector in _model.VectorProperties)
+            {
+                _vectorIndex[vector] = engine.Schema.Vectors.FindIndex(v => v.StorageName == vector.StorageName);
+            }
+
+            Volatile.Write(ref _mappedEngine, engine);
+        }
+    }
 
     /// <summary>Writes a checkpoint now: snapshot files replace the log's contents, so reopening is fast.</summary>
     public Task CheckpointAsync(CancellationToken cancellationToken = default) => Engine.CheckpointAsync(cancellationToken);
@@ -141,6 +170,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     {
         ArgumentNullException.ThrowIfNull(records);
         List<TRecord> list = [.. records];
+        CollectionEngine engine = Engine;
         var engineRecords = new EngineRecord[list.Count];
         var vectors = new float[]?[list.Count][];
         for (int i = 0; i < list.Count; i++)
@@ -148,13 +178,13 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             TRecord record = list[i] ?? throw new ArgumentNullException(nameof(records), $"records[{i}] is null.");
             object key = _model.KeyProperty.GetValue(record)
                 ?? throw new ArgumentException($"records[{i}] has a null key ('{_model.KeyProperty.ModelName}').", nameof(records));
-            var data = new object?[_model.DataProperties.Count];
-            for (int d = 0; d < data.Length; d++)
+            var data = new object?[engine.Schema.Data.Count];
+            foreach (DataPropertyModel property in _model.DataProperties)
             {
-                data[d] = _model.DataProperties[d].GetValue(record);
+                data[_dataIndex[property]] = property.GetValue(record);
             }
 
-            vectors[i] = new float[]?[_model.VectorProperties.Count];
+            vectors[i] = new float[]?[engine.Schema.Vectors.Count];
             engineRecords[i] = new EngineRecord(ValueCodec.NormalizeKey(key), data, vectors[i]);
         }
 
@@ -178,19 +208,19 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
                 IReadOnlyList<ReadOnlyMemory<float>> embedded = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
                 for (int j = 0; j < positions.Count; j++)
                 {
-                    vectors[positions[j]][v] = embedded[j].ToArray();
+                    vectors[positions[j]][_vectorIndex[property]] = embedded[j].ToArray();
                 }
             }
             else
             {
                 for (int i = 0; i < list.Count; i++)
                 {
-                    vectors[i][v] = ReadVector(property, property.GetValue(list[i]!));
+                    vectors[i][_vectorIndex[property]] = ReadVector(property, property.GetValue(list[i]!));
                 }
             }
         }
 
-        await Engine.UpsertAsync(engineRecords, cancellationToken).ConfigureAwait(false);
+        await engine.UpsertAsync(engineRecords, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -202,8 +232,8 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         float[] query = await ToQueryVectorAsync(property, searchValue, cancellationToken).ConfigureAwait(false);
         FilterNode? filter = options?.Filter is { } f ? FilterTranslator.Translate(f, _model) : null;
         bool includeVectors = options?.IncludeVectors ?? false;
-        int vectorIndex = _model.VectorProperties.IndexOf(property);
-        List<CollectionEngine.Hit> hits = Engine.Search(vectorIndex, query, top, options?.Skip ?? 0, filter, DataIndexOf, includeVectors);
+        CollectionEngine engine = Engine;
+        List<CollectionEngine.Hit> hits = engine.Search(_vectorIndex[property], query, top, options?.Skip ?? 0, filter, DataIndexOf, includeVectors);
         bool similarity = DistanceFunction.IsSimilarity(property.DistanceFunction);
         foreach (CollectionEngine.Hit hit in hits)
         {
@@ -233,7 +263,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         int candidates = Math.Max(2 * (top + skip), 50);
 
         CollectionEngine engine = Engine;
-        List<CollectionEngine.Hit> vectorHits = engine.Search(_model.VectorProperties.IndexOf(vectorProperty), query, candidates, 0, filter, DataIndexOf, includeVectors);
+        List<CollectionEngine.Hit> vectorHits = engine.Search(_vectorIndex[vectorProperty], query, candidates, 0, filter, DataIndexOf, includeVectors);
         List<CollectionEngine.Hit> keywordHits = keywords.Count == 0
             ? []
             : engine.KeywordSearch(DataIndexOf(textProperty), string.Join(' ', keywords), candidates, filter, DataIndexOf, includeVectors);
@@ -342,10 +372,9 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         object record = _model.CreateRecord();
         object key = _model.KeyProperty.Type == typeof(object) ? stored.Key : ValueCodec.ConvertTo(stored.Key, _model.KeyProperty.Type)!;
         _model.KeyProperty.SetValue(record, key);
-        for (int d = 0; d < _model.DataProperties.Count; d++)
+        foreach (DataPropertyModel property in _model.DataProperties)
         {
-            DataPropertyModel property = _model.DataProperties[d];
-            object? value = ValueCodec.ConvertTo(stored.Data[d], property.Type);
+            object? value = ValueCodec.ConvertTo(stored.Data[_dataIndex[property]], property.Type);
             if (value is not null || _model.IsDynamic || !property.Type.IsValueType || Nullable.GetUnderlyingType(property.Type) is not null)
             {
                 property.SetValue(record, value);
@@ -354,10 +383,9 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
 
         if (includeVectors)
         {
-            for (int v = 0; v < _model.VectorProperties.Count; v++)
+            foreach (VectorPropertyModel property in _model.VectorProperties)
             {
-                VectorPropertyModel property = _model.VectorProperties[v];
-                if (stored.Vectors[v] is not { } vector || property.RequiresEmbedding)
+                if (stored.Vectors[_vectorIndex[property]] is not { } vector || property.RequiresEmbedding)
                 {
                     continue;
                 }

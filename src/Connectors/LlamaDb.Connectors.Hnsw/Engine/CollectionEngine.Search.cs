@@ -70,7 +70,7 @@ internal sealed partial class CollectionEngine
             {
                 if (Materialize(buffer[i].Id, includeVectors) is { } record)
                 {
-                    hits.Add(new Hit(record, ToScore(property.DistanceFunction, buffer[i].Distance)));
+                    hits.Add(new Hit(record, ToScore(property.DistanceFunction!, buffer[i].Distance)));
                 }
             }
 
