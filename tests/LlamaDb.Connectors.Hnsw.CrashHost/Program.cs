@@ -7,6 +7,9 @@ using LlamaDb.Connectors.Hnsw.Storage;
 // Usage:
 //   wal <path> <FlushEveryWrite|GroupCommit> <writers> <seed> <maxEntriesPerWriter>
 //       prints READY, then "ACK <lsn> <sha256-hex>" after each append returns; the test kills the process.
+//   store <root> <seed> <maxOperations>
+//       runs StoreCrashWorkload against an embedded store: prints READY, then "ACK <index>" after each upsert or delete
+//       returns (and checkpoints every 25 operations); the test kills the process.
 //   lock <folder>
 //       takes the collection lock, prints LOCKED and holds it until standard input closes.
 var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
@@ -63,6 +66,38 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return 0;
     }
 
+    case "store" when args.Length == 4:
+    {
+        string root = args[1];
+        int seed = int.Parse(args[2], CultureInfo.InvariantCulture);
+        int maxOperations = int.Parse(args[3], CultureInfo.InvariantCulture);
+        using var store = new LlamaDb.Connectors.Hnsw.HnswVectorStore(root);
+        var collection = store.GetCollection<long, CrashDoc>("crash", StoreCrashWorkload.Options());
+        await collection.EnsureCollectionExistsAsync();
+        Say("READY");
+        for (int index = 1; index <= maxOperations; index++)
+        {
+            (bool delete, long key) = StoreCrashWorkload.Operation(seed, index);
+            if (delete)
+            {
+                await collection.DeleteAsync(key);
+            }
+            else
+            {
+                await collection.UpsertAsync(StoreCrashWorkload.Record(key, index));
+            }
+
+            Say($"ACK {index}");
+            if (index % 25 == 0)
+            {
+                await collection.CheckpointAsync();
+            }
+        }
+
+        Say("DONE");
+        return 0;
+    }
+
     case "lock" when args.Length == 2:
     {
         using CollectionDirectoryLock held = CollectionDirectoryLock.Acquire(args[1]);
@@ -75,6 +110,6 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     }
 
     default:
-        Console.Error.WriteLine("usage: wal <path> <durability> <writers> <seed> <maxEntries> | lock <folder>");
+        Console.Error.WriteLine("usage: wal <path> <durability> <writers> <seed> <maxEntries> | store <root> <seed> <maxOperations> | lock <folder>");
         return 2;
 }
