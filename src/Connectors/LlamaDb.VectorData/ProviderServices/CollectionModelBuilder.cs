@@ -41,6 +41,11 @@ public static class CollectionModelBuilder
                 throw new InvalidOperationException($"The record type {recordType.Name} has no public property '{property.Name}' named in the definition.");
             }
 
+            if (clr is not null && property.Type is not null && property.Type != clr.PropertyType)
+            {
+                throw new InvalidOperationException($"Property '{property.Name}' has type {TypeName(property.Type)} in the definition but {TypeName(clr.PropertyType)} on {recordType.Name}.");
+            }
+
             Type type = property.Type ?? clr?.PropertyType
                 ?? (property is VectorStoreVectorProperty ? typeof(ReadOnlyMemory<float>) : throw new InvalidOperationException($"Property '{property.Name}' needs a Type in the definition of a dynamic collection."));
             string storageName = property.StorageName ?? property.Name;

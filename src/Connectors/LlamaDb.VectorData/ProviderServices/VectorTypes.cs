@@ -20,11 +20,12 @@ public static class VectorTypes
     /// <summary>Reads a float vector from a property value, or null for null.</summary>
     public static ReadOnlyMemory<float>? ToFloats(object? value) => value switch
     {
-        null => null,
+        // Typed as nullable on purpose: a bare null arm would convert through float[] to an empty (non-null) memory.
+        null => (ReadOnlyMemory<float>?)null,
         ReadOnlyMemory<float> memory => memory,
-        float[] array => array,
+        float[] array => new ReadOnlyMemory<float>(array),
         Embedding<float> embedding => embedding.Vector,
-        Memory<float> memory => memory,
+        Memory<float> memory => (ReadOnlyMemory<float>)memory,
         _ => throw new ArgumentException($"A value of type {value.GetType().Name} is not a float vector."),
     };
 

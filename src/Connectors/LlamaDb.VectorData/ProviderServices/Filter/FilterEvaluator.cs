@@ -23,7 +23,7 @@ public static class FilterEvaluator
         };
     }
 
-    /// <summary>Compares two values the way filters do: numbers by value across numeric types, strings ordinally, nulls equal only to null.</summary>
+    /// <summary>Compares two values the way filters do: numbers by value across numeric types, strings ordinally, nulls equal only to null, NaN unordered (only != holds).</summary>
     public static bool Compare(object? left, ComparisonOperator op, object? right)
     {
         if (left is null || right is null)
@@ -60,7 +60,12 @@ public static class FilterEvaluator
             case null:
                 return false;
             case string text:
-                return value is string part && text.Contains(part, StringComparison.Ordinal);
+                return value switch
+                {
+                    string part => text.Contains(part, StringComparison.Ordinal),
+                    char c => text.Contains(c, StringComparison.Ordinal),
+                    _ => false,
+                };
             case IEnumerable items:
                 foreach (object? item in items)
                 {
@@ -94,6 +99,12 @@ public static class FilterEvaluator
     {
         if (IsNumber(left) && IsNumber(right))
         {
+            // NaN is unordered: like C#, every comparison with it is false except !=.
+            if (left is double.NaN or float.NaN || right is double.NaN or float.NaN)
+            {
+                return null;
+            }
+
             if (left is float or double || right is float or double)
             {
                 return Convert.ToDouble(left, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(right, System.Globalization.CultureInfo.InvariantCulture));
