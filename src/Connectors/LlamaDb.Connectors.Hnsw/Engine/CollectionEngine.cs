@@ -206,10 +206,19 @@ internal sealed partial class CollectionEngine : IDisposable
         var vectors = new float[]?[_vectorIndexes.Length];
         for (int v = 0; v < vectors.Length; v++)
         {
-            if (_vectorIndexes[v].Contains(slot))
+            if (record.Vectors.Length > v && record.Vectors[v] is { } original && _vectorIndexes[v].Contains(slot))
+            {
+                vectors[v] = (float[])original.Clone();
+            }
+            else if (_vectorIndexes[v].Contains(slot))
             {
                 var vector = new float[_vectorIndexes[v].Dimensions];
                 _vectorIndexes[v].GetVector(slot, vector);
+                if (record.Norms is { } norms && norms[v] > 0f)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(vector, norms[v], vector);
+                }
+
                 vectors[v] = vector;
             }
         }
@@ -249,14 +258,36 @@ internal sealed partial class CollectionEngine : IDisposable
     /// <summary>Applies an upsert to the in-memory state (also used by log replay).</summary>
     private void ApplyUpsert(EngineRecord record)
     {
-        // Normalization happens before taking the lock; the stored record keeps no vectors (they live in the indexes).
+        // Normalization happens before taking the lock; the stored record keeps no vectors (they live in the indexes),
+        // only the norms, so GetAsync can return the vector as it was upserted.
         var vectors = new float[]?[record.Vectors.Length];
+        float[]? norms = null;
+        float[]?[] originals = [];
         for (int v = 0; v < vectors.Length; v++)
         {
-            vectors[v] = record.Vectors[v] is { } vector && Normalizes(v) ? NormalizeCopy(vector) : record.Vectors[v];
+            if (record.Vectors[v] is { } vector && Normalizes(v))
+            {
+                norms ??= new float[vectors.Length];
+                norms[v] = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+                vectors[v] = NormalizeCopy(vector);
+                if (!RoundTrips(vector, vectors[v]!, norms[v]))
+                {
+                    // normalized × norm does not give the upserted floats back bit for bit: keep the original.
+                    if (originals.Length == 0)
+                    {
+                        originals = new float[]?[vectors.Length];
+                    }
+
+                    originals[v] = vector;
+                }
+            }
+            else
+            {
+                vectors[v] = record.Vectors[v];
+            }
         }
 
-        var stored = new EngineRecord(record.Key, record.Data, []);
+        var stored = new EngineRecord(record.Key, record.Data, originals, norms);
         _state.EnterWriteLock();
         try
         {
@@ -405,6 +436,19 @@ internal sealed partial class CollectionEngine : IDisposable
         float f => (double)f,
         _ => value,
     };
+
+    private static bool RoundTrips(float[] original, float[] normalized, float norm)
+    {
+        for (int i = 0; i < original.Length; i++)
+        {
+            if (normalized[i] * norm != original[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     internal static float[] NormalizeCopy(float[] vector)
     {

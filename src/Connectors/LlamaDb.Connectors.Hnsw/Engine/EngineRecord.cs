@@ -4,4 +4,6 @@ namespace LlamaDb.Connectors.Hnsw.Engine;
 /// <param name="Key">The normalized key.</param>
 /// <param name="Data">Data values, one per data property of the schema.</param>
 /// <param name="Vectors">Vectors, one per vector property (null when absent or not requested).</param>
-internal sealed record EngineRecord(object Key, object?[] Data, float[]?[] Vectors);
+/// <param name="Norms">In stored records: the L2 norm each normalized (cosine) vector had before normalization, so the
+/// original vector can be returned; null when no property normalizes.</param>
+internal sealed record EngineRecord(object Key, object?[] Data, float[]?[] Vectors, float[]? Norms = null);

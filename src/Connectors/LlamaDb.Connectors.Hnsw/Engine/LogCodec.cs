@@ -59,6 +59,16 @@ internal static class LogCodec
             writer.Write(vector.Length);
             writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()));
         }
+
+        if (record.Norms is null)
+        {
+            writer.Write(-1);
+        }
+        else
+        {
+            writer.Write(record.Norms.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(record.Norms.AsSpan()));
+        }
     }
 
     public static EngineRecord ReadRecord(BinaryReader reader)
@@ -91,7 +101,20 @@ internal static class LogCodec
             vectors[v] = vector;
         }
 
-        return new EngineRecord(key, data, vectors);
+        float[]? norms = null;
+        int normCount = reader.ReadInt32();
+        if (normCount != -1)
+        {
+            if (normCount < 0 || (long)normCount * 4 > reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                throw new InvalidDataException($"A stored record claims {normCount} norms.");
+            }
+
+            norms = new float[normCount];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(norms.AsSpan()));
+        }
+
+        return new EngineRecord(key, data, vectors, norms);
     }
 
     public static int ReadCount(BinaryReader reader)
