@@ -79,6 +79,8 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         }
     }
 
+    internal CollectionEngine EngineForTests => Engine;
+
     /// <summary>Positions of the model's properties in the stored schema (matched by storage name).</summary>
     private void MapTo(CollectionEngine engine)
     {
@@ -108,6 +110,12 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
 
     /// <summary>Writes a checkpoint now: snapshot files replace the log's contents, so reopening is fast.</summary>
     public Task CheckpointAsync(CancellationToken cancellationToken = default) => Engine.CheckpointAsync(cancellationToken);
+
+    /// <summary>
+    /// Renumbers records densely and rebuilds the indexes without the holes deletes left, then checkpoints. Also happens
+    /// automatically at checkpoints once <see cref="HnswCollectionOptions.CompactionTombstoneRatio"/> of the slots are free.
+    /// </summary>
+    public Task CompactAsync(CancellationToken cancellationToken = default) => Engine.CompactAsync(cancellationToken);
 
     /// <summary>The number of records.</summary>
     public int Count => Engine.Count;

@@ -8,8 +8,9 @@ namespace LlamaDb.Connectors.Hnsw.Engine;
 
 /// <summary>
 /// Files of a collection folder: <c>collection.json</c> (schema), <c>wal.log</c> (write-ahead log), and per checkpoint
-/// <c>payload.{lsn}.bin</c>, <c>vectors.{i}.{lsn}.bin</c>, <c>fulltext.{i}.{lsn}.bin</c>, made current by
-/// <c>checkpoint.bin</c> (written last, atomically). Reopen = the current checkpoint's snapshots + log replay.
+/// <c>payload.{g}.bin</c>, <c>vectors.{i}.{g}.bin</c>, <c>fulltext.{i}.{g}.bin</c> (g = the checkpoint's generation),
+/// made current by <c>checkpoint.bin</c> (written last, atomically; it holds the generation and the log position).
+/// Reopen = the current checkpoint's snapshots + log replay. A checkpoint never overwrites the current one's files.
 /// </summary>
 internal sealed partial class CollectionEngine
 {
@@ -76,9 +77,14 @@ internal sealed partial class CollectionEngine
             return;
         }
 
-        long lsn = SnapshotFile.Read(manifest, "checkpoint", CheckpointFormat, static (_, l) => l);
+        (long lsn, long generation) = SnapshotFile.Read(manifest, "checkpoint", CheckpointFormat, static (stream, l) =>
+        {
+            using var reader = new BinaryReader(stream, ValueCodec.Utf8, leaveOpen: true);
+            return (l, reader.ReadInt64());
+        });
         _checkpointLsn = lsn;
-        SnapshotFile.Read(PayloadPath(lsn), "payload", PayloadFormat, (stream, _) =>
+        _checkpointGeneration = generation;
+        SnapshotFile.Read(PayloadPath(generation), "payload", PayloadFormat, (stream, _) =>
         {
             using var reader = new BinaryReader(stream, ValueCodec.Utf8, leaveOpen: true);
             int slotLimit = LogCodec.ReadCount(reader);
@@ -90,7 +96,7 @@ internal sealed partial class CollectionEngine
                 int slot = reader.ReadInt32();
                 if (slot < 0 || slot >= slotLimit)
                 {
-                    throw new InvalidDataException($"'{PayloadPath(lsn)}' holds a record in slot {slot} of {slotLimit}.");
+                    throw new InvalidDataException($"'{PayloadPath(generation)}' holds a record in slot {slot} of {slotLimit}.");
                 }
 
                 EngineRecord record = LogCodec.ReadRecord(reader);
@@ -116,7 +122,7 @@ internal sealed partial class CollectionEngine
         for (int v = 0; v < _vectorIndexes.Length; v++)
         {
             _vectorIndexes[v].Dispose();
-            _vectorIndexes[v] = SnapshotFile.Read(VectorsPath(v, lsn), "vectors", 1, static (stream, _) => IVectorIndex.ReadFrom(stream));
+            _vectorIndexes[v] = SnapshotFile.Read(VectorsPath(v, generation), "vectors", 1, static (stream, _) => IVectorIndex.ReadFrom(stream));
         }
 
         for (int d = 0; d < _textIndexes.Length; d++)
@@ -124,7 +130,7 @@ internal sealed partial class CollectionEngine
             if (_textIndexes[d] is { } empty)
             {
                 empty.Dispose();
-                _textIndexes[d] = SnapshotFile.Read(TextPath(d, lsn), "fulltext", 1, static (stream, _) => Bm25Index.ReadFrom(stream));
+                _textIndexes[d] = SnapshotFile.Read(TextPath(d, generation), "fulltext", 1, static (stream, _) => Bm25Index.ReadFrom(stream));
             }
         }
     }
@@ -190,7 +196,12 @@ internal sealed partial class CollectionEngine
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            CheckpointLocked();
+            if (ShouldCompact())
+            {
+                CompactLocked(cancellationToken);
+            }
+
+            CheckpointLocked(force: false);
         }
         finally
         {
@@ -202,25 +213,33 @@ internal sealed partial class CollectionEngine
     {
         if (_logBytesSinceCheckpoint >= _options.CheckpointAfterLogBytes)
         {
-            CheckpointLocked();
+            if (ShouldCompact())
+            {
+                CompactLocked(CancellationToken.None);
+            }
+
+            CheckpointLocked(force: false);
         }
 
         return Task.CompletedTask;
     }
 
     /// <summary>Checkpoint with the write gate held: writers wait, searches go on (read lock).</summary>
-    private void CheckpointLocked()
+    private void CheckpointLocked(bool force)
     {
-        long lsn = _log.LastLsn;
-        if (lsn == _checkpointLsn && File.Exists(Path.Combine(_directory, CheckpointFile)))
+        long logPosition = _log.LastLsn;
+        if (!force && logPosition == _checkpointLsn && File.Exists(Path.Combine(_directory, CheckpointFile)))
         {
             return;
         }
 
+        // Snapshot files are named by generation (never the current one's); their headers carry the log position.
+        long generation = _checkpointGeneration + 1;
+
         _state.EnterReadLock();
         try
         {
-            SnapshotFile.Write(PayloadPath(lsn), "payload", PayloadFormat, lsn, stream =>
+            SnapshotFile.Write(PayloadPath(generation), "payload", PayloadFormat, logPosition, stream =>
             {
                 using var writer = new BinaryWriter(stream, ValueCodec.Utf8, leaveOpen: true);
                 writer.Write(_slotLimit);
@@ -238,14 +257,14 @@ internal sealed partial class CollectionEngine
             for (int v = 0; v < _vectorIndexes.Length; v++)
             {
                 IVectorIndex index = _vectorIndexes[v];
-                SnapshotFile.Write(VectorsPath(v, lsn), "vectors", 1, lsn, index.WriteTo);
+                SnapshotFile.Write(VectorsPath(v, generation), "vectors", 1, logPosition, index.WriteTo);
             }
 
             for (int d = 0; d < _textIndexes.Length; d++)
             {
                 if (_textIndexes[d] is { } text)
                 {
-                    SnapshotFile.Write(TextPath(d, lsn), "fulltext", 1, lsn, text.WriteTo);
+                    SnapshotFile.Write(TextPath(d, generation), "fulltext", 1, logPosition, text.WriteTo);
                 }
             }
         }
@@ -255,18 +274,23 @@ internal sealed partial class CollectionEngine
         }
 
         // The manifest switch is the commit point; then the old snapshots and the log prefix can go.
-        SnapshotFile.Write(Path.Combine(_directory, CheckpointFile), "checkpoint", CheckpointFormat, lsn, static _ => { });
+        SnapshotFile.Write(Path.Combine(_directory, CheckpointFile), "checkpoint", CheckpointFormat, logPosition, stream =>
+        {
+            using var writer = new BinaryWriter(stream, ValueCodec.Utf8, leaveOpen: true);
+            writer.Write(generation);
+        });
         long previous = _checkpointLsn;
-        _checkpointLsn = lsn;
-        _log.TruncateThrough(lsn);
+        _checkpointLsn = logPosition;
+        _checkpointGeneration = generation;
+        _log.TruncateThrough(logPosition);
         _logBytesSinceCheckpoint = 0;
-        DeleteSnapshotsExcept(lsn);
-        _logger.LogDebug("Collection '{Collection}': checkpoint at {Lsn} (previous {Previous}).", Schema.Name, lsn, previous);
+        DeleteSnapshotsExcept(generation);
+        _logger.LogDebug("Collection '{Collection}': checkpoint {Generation} at log position {Lsn} (previous {Previous}).", Schema.Name, generation, logPosition, previous);
     }
 
-    private void DeleteSnapshotsExcept(long lsn)
+    private void DeleteSnapshotsExcept(long generation)
     {
-        string suffix = $".{lsn.ToString(CultureInfo.InvariantCulture)}.bin";
+        string suffix = $".{generation.ToString(CultureInfo.InvariantCulture)}.bin";
         foreach (string file in Directory.EnumerateFiles(_directory, "*.bin"))
         {
             string name = Path.GetFileName(file);
@@ -278,9 +302,9 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    private string PayloadPath(long lsn) => Path.Combine(_directory, $"payload.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+    private string PayloadPath(long generation) => Path.Combine(_directory, $"payload.{generation.ToString(CultureInfo.InvariantCulture)}.bin");
 
-    private string VectorsPath(int vector, long lsn) => Path.Combine(_directory, $"vectors.{vector.ToString(CultureInfo.InvariantCulture)}.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+    private string VectorsPath(int vector, long generation) => Path.Combine(_directory, $"vectors.{vector.ToString(CultureInfo.InvariantCulture)}.{generation.ToString(CultureInfo.InvariantCulture)}.bin");
 
-    private string TextPath(int data, long lsn) => Path.Combine(_directory, $"fulltext.{data.ToString(CultureInfo.InvariantCulture)}.{lsn.ToString(CultureInfo.InvariantCulture)}.bin");
+    private string TextPath(int data, long generation) => Path.Combine(_directory, $"fulltext.{data.ToString(CultureInfo.InvariantCulture)}.{generation.ToString(CultureInfo.InvariantCulture)}.bin");
 }

@@ -32,6 +32,7 @@ internal sealed partial class CollectionEngine : IDisposable
     private int _slotLimit;
     private WriteAheadLog _log;
     private long _checkpointLsn;
+    private long _checkpointGeneration;
     private long _logBytesSinceCheckpoint;
     private bool _disposed;
 

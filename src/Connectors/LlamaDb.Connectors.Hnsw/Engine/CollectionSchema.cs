@@ -32,6 +32,9 @@ internal sealed class CollectionSchema
 
     public float Bm25B { get; set; } = 0.4f;
 
+    /// <summary>CRC-32C (hex) of the file's JSON written without this field: a damaged file is refused, not misread.</summary>
+    public string? Checksum { get; set; }
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -111,6 +114,8 @@ internal sealed class CollectionSchema
 
     public void Save(string path)
     {
+        Checksum = null;
+        Checksum = Storage.Crc32C.Compute(JsonSerializer.SerializeToUtf8Bytes(this, s_json)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -125,9 +130,17 @@ internal sealed class CollectionSchema
     {
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            CollectionSchema schema = JsonSerializer.Deserialize<CollectionSchema>(stream, s_json)
+            CollectionSchema schema = JsonSerializer.Deserialize<CollectionSchema>(File.ReadAllBytes(path), s_json)
                 ?? throw new InvalidDataException($"'{path}' is empty.");
+            string? stored = schema.Checksum;
+            schema.Checksum = null;
+            string actual = Storage.Crc32C.Compute(JsonSerializer.SerializeToUtf8Bytes(schema, s_json)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+            if (stored != actual)
+            {
+                throw new InvalidDataException($"'{path}' is damaged: its checksum is {stored ?? "missing"}, its contents give {actual}.");
+            }
+
+            schema.Checksum = stored;
             if (schema.Format != CurrentFormat)
             {
                 throw new InvalidDataException($"'{path}' has format {schema.Format}; this version reads format {CurrentFormat}.");
