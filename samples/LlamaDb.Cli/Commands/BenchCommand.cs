@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks.");
         bench.Subcommands.Add(CreateEmbed());
+        bench.Subcommands.Add(BenchAnnCommand.Create());
         return bench;
     }
 

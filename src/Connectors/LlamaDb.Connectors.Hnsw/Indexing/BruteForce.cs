@@ -75,6 +75,7 @@ internal static class BruteForce
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private static int Candidates<TDistance>(float[] vectors, byte[] states, int stride, ref float query, int k, ReadOnlySpan<int> candidateIds, Span<VectorMatch> results)
         where TDistance : struct, IVectorDistance
     {
@@ -95,6 +96,7 @@ internal static class BruteForce
         return Drain(heap, results);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private static int All<TDistance, TFilter>(float[] vectors, byte[] states, int stride, int idLimit, ref float query, int k, TFilter filter, Span<VectorMatch> results)
         where TDistance : struct, IVectorDistance
         where TFilter : struct, INodeFilter

@@ -28,6 +28,7 @@ internal sealed class DistanceHeap
     public void Clear() => _count = 0;
 
     /// <summary>Adds an entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     public void Push(float distance, int id)
     {
         if (_count == _items.Length)
@@ -54,6 +55,7 @@ internal sealed class DistanceHeap
     }
 
     /// <summary>Removes the entry with the largest distance (the heap must not be empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     public void Pop()
     {
         ref Entry items = ref MemoryMarshal.GetArrayDataReference(_items);

@@ -12,6 +12,7 @@ internal readonly struct DotProductDistance : IVectorDistance
     public static float Distance(ref float a, ref float b, int stride) => 1f - Dot(ref a, ref b, stride);
 
     /// <summary>The inner product of two vectors of <paramref name="length"/> floats, without bounds checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     public static float Dot(ref float a, ref float b, int length)
     {
         nuint n = (nuint)length;

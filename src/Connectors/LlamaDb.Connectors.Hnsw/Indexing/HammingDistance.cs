@@ -10,6 +10,7 @@ namespace LlamaDb.Connectors.Hnsw.Indexing;
 internal readonly struct HammingDistance : IVectorDistance
 {
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     public static float Distance(ref float a, ref float b, int stride)
     {
         ref ulong x = ref Unsafe.As<float, ulong>(ref a);

@@ -7,6 +7,7 @@ namespace LlamaDb.Connectors.Hnsw.Indexing;
 internal sealed partial class HnswIndex
 {
     /// <summary>Inserts or replaces <paramref name="id"/>; the caller holds <see cref="_resizeLock"/> shared and id &lt; capacity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private void AddCore<TDistance>(int id, ReadOnlySpan<float> vector)
         where TDistance : struct, IVectorDistance
     {
@@ -46,6 +47,7 @@ internal sealed partial class HnswIndex
     /// <paramref name="replacing"/>, the node is already in the graph: its own lists are rebuilt from a fresh search and
     /// it is added to its new neighbours' lists; edges other nodes hold to it stay as routing edges.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private void Link<TDistance>(int id, int level, bool replacing)
         where TDistance : struct, IVectorDistance
     {
@@ -113,6 +115,7 @@ internal sealed partial class HnswIndex
     }
 
     /// <summary>Greedy walk at one upper level: move to the closest neighbour until none is closer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private int GreedyClosest<TDistance>(ref float query, int current, ref float currentDistance, int level)
         where TDistance : struct, IVectorDistance
     {
@@ -143,6 +146,7 @@ internal sealed partial class HnswIndex
     /// <paramref name="level"/>, and adds the node to each of theirs (pruning a full list with the heuristic).
     /// Returns the closest selected neighbour, the entry point for the next level down.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private int ConnectNeighbors<TDistance>(SearchContext context, int id, int level, bool replacing)
         where TDistance : struct, IVectorDistance
     {
@@ -210,6 +214,7 @@ internal sealed partial class HnswIndex
     }
 
     /// <summary>Rewrites the full list of <paramref name="node"/> as the heuristic's choice among its neighbours plus <paramref name="added"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private void PruneWith<TDistance>(SearchContext context, int node, ref int links, int count, int added, int maxDegree)
         where TDistance : struct, IVectorDistance
     {
@@ -241,6 +246,7 @@ internal sealed partial class HnswIndex
     /// closer to the base than to every neighbour kept so far, until <paramref name="maxCount"/> are kept. Compacts
     /// the kept candidates to the front of the arrays (in order) and returns their number.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private int SelectNeighborsHeuristic<TDistance>(int[] ids, float[] distances, int count, int maxCount)
         where TDistance : struct, IVectorDistance
     {

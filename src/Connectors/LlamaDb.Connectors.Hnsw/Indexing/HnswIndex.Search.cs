@@ -69,6 +69,7 @@ internal sealed partial class HnswIndex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private int SearchCore<TDistance>(ref float query, int k, Span<VectorMatch> results, int ef, IIdFilter? filter)
         where TDistance : struct, IVectorDistance
     {
@@ -131,6 +132,7 @@ internal sealed partial class HnswIndex
     /// (removed, filtered out, the node being linked) still enter the candidate queue, so they route the search; it
     /// stops when the best candidate is farther than the worst result and the result list is full.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     private unsafe void SearchLayer<TDistance, TFilter>(SearchContext context, ref float query, int entryPoint, int level, int ef, TFilter filter)
         where TDistance : struct, IVectorDistance
         where TFilter : struct, INodeFilter

@@ -7,6 +7,7 @@ namespace LlamaDb.Connectors.Hnsw.Indexing;
 internal readonly struct SquaredEuclideanDistance : IVectorDistance
 {
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 and its instrumentation, which short runs would otherwise spend most of their time in
     public static float Distance(ref float a, ref float b, int stride)
     {
         nuint n = (nuint)stride;
