@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks.");
         bench.Subcommands.Add(CreateEmbed());
         bench.Subcommands.Add(BenchAnnCommand.Create());
+        bench.Subcommands.Add(BenchStoreCommand.Create());
         return bench;
     }
 
