@@ -79,6 +79,47 @@ public sealed class HnswStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_PerQueryEfSearch_HigherEfNeverLowersRecall()
+    {
+        float[][] vectors = StoreTestData.Clustered(3000, 32, seed: 71);
+        float[][] queries = StoreTestData.Clustered(30, 32, seed: 72);
+        using var store = new HnswVectorStore(_root);
+        HnswCollection<long, Doc> docs = store.GetCollection<long, Doc>("docs", new HnswCollectionOptions { Seed = 7, M = 8, EfConstruction = 40, EfSearch = 10 });
+        await docs.EnsureCollectionExistsAsync();
+        await docs.UpsertAsync(vectors.Select((v, i) => StoreTestData.MakeDoc(i, v)));
+        var all = vectors.Select((v, i) => ((long)i, v)).ToList();
+
+        async Task<double> RecallAt(int ef)
+        {
+            double total = 0;
+            foreach (float[] query in queries)
+            {
+                HashSet<long> truth = StoreTestData.TrueTop(query, all, 10);
+                int hits = 0;
+                await foreach (VectorSearchResult<Doc> r in docs.SearchAsync(query, 10, new HnswVectorSearchOptions<Doc> { EfSearch = ef }))
+                {
+                    hits += truth.Contains(r.Record.Id) ? 1 : 0;
+                }
+
+                total += hits / 10.0;
+            }
+
+            return total / queries.Length;
+        }
+
+        double low = await RecallAt(10);
+        double high = await RecallAt(400);
+        Assert.True(high >= low, $"ef 400 recall {high} < ef 10 recall {low}");
+        Assert.True(high >= 0.97, $"ef 400 recall {high}");
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+        {
+            await foreach (VectorSearchResult<Doc> _ in docs.SearchAsync(queries[0], 10, new HnswVectorSearchOptions<Doc> { EfSearch = 0 }))
+            {
+            }
+        });
+    }
+
+    [Fact]
     public async Task Reopen_AfterCheckpointAndMoreWrites_HasEverything()
     {
         float[][] vectors = StoreTestData.Clustered(400, 32, seed: 3);

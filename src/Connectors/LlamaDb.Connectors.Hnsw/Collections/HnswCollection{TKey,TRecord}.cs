@@ -241,7 +241,13 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         FilterNode? filter = options?.Filter is { } f ? FilterTranslator.Translate(f, _model) : null;
         bool includeVectors = options?.IncludeVectors ?? false;
         CollectionEngine engine = Engine;
-        List<CollectionEngine.Hit> hits = engine.Search(_vectorIndex[property], query, top, options?.Skip ?? 0, filter, DataIndexOf, includeVectors);
+        int? ef = (options as HnswVectorSearchOptions<TRecord>)?.EfSearch;
+        if (ef is { } requested)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requested, "options.EfSearch");
+        }
+
+        List<CollectionEngine.Hit> hits = engine.Search(_vectorIndex[property], query, top, options?.Skip ?? 0, filter, DataIndexOf, includeVectors, ef);
         bool similarity = DistanceFunction.IsSimilarity(property.DistanceFunction);
         foreach (CollectionEngine.Hit hit in hits)
         {
