@@ -1,7 +1,10 @@
-namespace LlamaDb.Connectors.Hnsw.Tests.Indexing;
+namespace LlamaDb.Connectors.Hnsw.Tests;
 
-/// <summary>A read-only stream that cannot seek or tell its length (like a network or pipe stream).</summary>
-internal sealed class ForwardOnlyStream(ReadOnlyMemory<byte> data) : Stream
+/// <summary>
+/// A read-only stream that cannot seek or tell its length (like a network or pipe stream) and returns at most
+/// <paramref name="chunk"/> bytes per read, so readers must handle short reads.
+/// </summary>
+internal sealed class ForwardOnlyStream(ReadOnlyMemory<byte> data, int chunk = 7) : Stream
 {
     private int _position;
 
@@ -23,7 +26,7 @@ internal sealed class ForwardOnlyStream(ReadOnlyMemory<byte> data) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int n = Math.Min(buffer.Length, Math.Min(7, data.Length - _position)); // short reads on purpose
+        int n = Math.Min(buffer.Length, Math.Min(chunk, data.Length - _position)); // short reads on purpose
         data.Span.Slice(_position, n).CopyTo(buffer);
         _position += n;
         return n;
