@@ -206,7 +206,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
                 var positions = new List<int>();
                 for (int i = 0; i < list.Count; i++)
                 {
-                    if (property.GetValue(list[i]!) is { } input)
+                    if (property.GetValue(list[i]) is { } input)
                     {
                         inputs.Add(input);
                         positions.Add(i);
@@ -223,7 +223,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             {
                 for (int i = 0; i < list.Count; i++)
                 {
-                    vectors[i][_vectorIndex[property]] = ReadVector(property, property.GetValue(list[i]!));
+                    vectors[i][_vectorIndex[property]] = ReadVector(property, property.GetValue(list[i]));
                 }
             }
         }
@@ -339,7 +339,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             case ReadOnlyMemory<float> or float[] or Embedding<float> or Memory<float>:
                 return property.CheckDimensions(VectorTypes.ToFloats(value)!.Value).ToArray();
             case BitArray or BinaryEmbedding:
-                return BitsToFloats(property, VectorTypes.ToBits(value)!);
+                return BitsToFloats(property, VectorTypes.ToBits(value)!); // ToBits returns null only for null
             case string when property.EmbeddingGenerator is not null:
                 IReadOnlyList<ReadOnlyMemory<float>> embedded = await property.GenerateEmbeddingsAsync([value], cancellationToken).ConfigureAwait(false);
                 return embedded[0].ToArray();
@@ -359,7 +359,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
 
         if (property.IsBinary)
         {
-            return BitsToFloats(property, VectorTypes.ToBits(value)!);
+            return BitsToFloats(property, VectorTypes.ToBits(value)!); // value is not null here
         }
 
         return property.CheckDimensions(VectorTypes.ToFloats(value)!.Value).ToArray();
@@ -384,6 +384,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     private TRecord ToRecord(EngineRecord stored, bool includeVectors)
     {
         object record = _model.CreateRecord();
+        // Stored keys are never null, and ConvertTo returns null only for null.
         object key = _model.KeyProperty.Type == typeof(object) ? stored.Key : ValueCodec.ConvertTo(stored.Key, _model.KeyProperty.Type)!;
         _model.KeyProperty.SetValue(record, key);
         foreach (DataPropertyModel property in _model.DataProperties)

@@ -109,13 +109,13 @@ internal sealed partial class CollectionEngine
 
         for (int slot = 0; slot < _slotLimit; slot++)
         {
-            if (_records[slot] is null)
+            if (_records[slot] is { } record)
             {
-                _freeSlots.Add(slot);
+                IndexPayloadOnly(slot, record);
             }
             else
             {
-                IndexPayloadOnly(slot, _records[slot]!);
+                _freeSlots.Add(slot);
             }
         }
 

@@ -70,6 +70,7 @@ internal sealed partial class CollectionEngine
             {
                 if (Materialize(buffer[i].Id, includeVectors) is { } record)
                 {
+                    // Vector properties always carry a distance function in collection.json (only data properties leave it null).
                     hits.Add(new Hit(record, ToScore(property.DistanceFunction!, buffer[i].Distance)));
                 }
             }

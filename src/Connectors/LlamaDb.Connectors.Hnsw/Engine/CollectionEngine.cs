@@ -299,7 +299,7 @@ internal sealed partial class CollectionEngine : IDisposable
             }
             else
             {
-                UnindexPayload(slot, _records[slot]!);
+                UnindexPayload(slot, _records[slot]!); // a slot in the key map always holds its record // a slot in the key map always holds its record
             }
 
             _records[slot] = stored;
@@ -337,7 +337,7 @@ internal sealed partial class CollectionEngine : IDisposable
                 index.Remove(slot);
             }
 
-            UnindexPayload(slot, _records[slot]!);
+            UnindexPayload(slot, _records[slot]!); // a slot in the key map always holds its record
             _records[slot] = null;
             _freeSlots.Add(slot);
         }

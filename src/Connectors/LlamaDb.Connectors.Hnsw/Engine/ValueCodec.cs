@@ -180,7 +180,7 @@ internal static class ValueCodec
                 return array;
             }
 
-            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!; // List<T> always constructs
             foreach (object? item in array)
             {
                 list.Add(item);
