@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the write-ahead log process-kill test (WriteAheadLogCrashTests) with more trials than the default 24.
+# Runs the process-kill tests (WriteAheadLogCrashTests: the log alone; StoreCrashTests: upserts, deletes and
+# checkpoints through the embedded store) with more trials than the defaults (24 and 20).
 #   bash scripts/crash-trials.sh [trials=200] [seed=random]
 # Each trial starts tests/LlamaDb.Connectors.Hnsw.CrashHost, SIGKILLs it after a seeded number of acknowledged
 # appends and checks every acknowledged entry survived. The seed is printed; pass it back to replay a failure.
@@ -16,7 +17,7 @@ trap 'rm -f "$log"' EXIT
 set +e
 LLAMADB_CRASH_TRIALS="$trials" LLAMADB_CRASH_SEED="$seed" dotnet test tests/LlamaDb.Connectors.Hnsw.Tests \
   -p:ArtifactsPath="${ARTIFACTS:-$root/artifacts}" --nologo \
-  --filter "FullyQualifiedName~WriteAheadLogCrashTests" \
+  --filter "FullyQualifiedName~WriteAheadLogCrashTests|FullyQualifiedName~StoreCrashTests" \
   --logger "console;verbosity=detailed" >"$log" 2>&1
 status=$?
 set -e
