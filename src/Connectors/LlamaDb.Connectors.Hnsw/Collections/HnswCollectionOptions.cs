@@ -95,6 +95,10 @@ public enum HnswDurability
     /// <summary>Each upsert or delete is flushed to disk before it returns. The default.</summary>
     FlushEveryWrite,
 
-    /// <summary>Concurrent writers share flushes; each still returns only once its write is on disk.</summary>
+    /// <summary>
+    /// The log's group-commit path: appends queued together share one flush, and each write still returns only once it
+    /// is on disk. The store currently serializes its writers (one batch in the log at a time), so today this mostly
+    /// matters for very large batches; batch your upserts for throughput.
+    /// </summary>
     GroupCommit,
 }

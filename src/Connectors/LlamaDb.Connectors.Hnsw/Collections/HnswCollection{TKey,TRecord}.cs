@@ -23,8 +23,9 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     private readonly HnswCollectionOptions _options;
     private readonly CollectionModel _model;
     private readonly CollectionSchema _requestedSchema;
-    private readonly Dictionary<DataPropertyModel, int> _dataIndex = [];
-    private readonly Dictionary<VectorPropertyModel, int> _vectorIndex = [];
+    private readonly Lock _mapLock = new();
+    private Dictionary<DataPropertyModel, int> _dataIndex = [];
+    private Dictionary<VectorPropertyModel, int> _vectorIndex = [];
     private CollectionEngine? _mappedEngine;
 
     internal HnswCollection(HnswVectorStore store, string name, HnswCollectionOptions? options)
@@ -84,26 +85,34 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     /// <summary>Positions of the model's properties in the stored schema (matched by storage name).</summary>
     private void MapTo(CollectionEngine engine)
     {
-        lock (_dataIndex)
+        lock (_mapLock)
         {
-            _dataIndex.Clear();
-            _vectorIndex.Clear();
-            foreach (DataPropertyModel data in _model.DataProperties)
+            if (ReferenceEquals(engine, _mappedEngine))
             {
-                int index = engine.Schema.Data.FindIndex(d => d.StorageName == data.StorageName);
+                return;
+            }
+
+            // New dictionaries, published whole: readers never see one being filled.
+            var data = new Dictionary<DataPropertyModel, int>();
+            var vectors = new Dictionary<VectorPropertyModel, int>();
+            foreach (DataPropertyModel property in _model.DataProperties)
+            {
+                int index = engine.Schema.Data.FindIndex(d => d.StorageName == property.StorageName);
                 if (index < 0)
                 {
-                    throw new InvalidOperationException($"Collection '{Name}' has no data property '{data.StorageName}'; it was created with {string.Join(", ", engine.Schema.Data.Select(d => d.StorageName))}.");
+                    throw new InvalidOperationException($"Collection '{Name}' has no data property '{property.StorageName}'; it was created with {string.Join(", ", engine.Schema.Data.Select(d => d.StorageName))}.");
                 }
 
-                _dataIndex[data] = index;
+                data[property] = index;
             }
 
             foreach (VectorPropertyModel vector in _model.VectorProperties)
             {
-                _vectorIndex[vector] = engine.Schema.Vectors.FindIndex(v => v.StorageName == vector.StorageName);
+                vectors[vector] = engine.Schema.Vectors.FindIndex(v => v.StorageName == vector.StorageName);
             }
 
+            _dataIndex = data;
+            _vectorIndex = vectors;
             Volatile.Write(ref _mappedEngine, engine);
         }
     }
@@ -125,7 +134,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     {
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
-        EngineRecord? record = Engine.Get(ValueCodec.NormalizeKey(key), options?.IncludeVectors ?? false);
+        EngineRecord? record = Engine.Get(Key(key), options?.IncludeVectors ?? false);
         return Task.FromResult(record is null ? null : ToRecord(record, options?.IncludeVectors ?? false));
     }
 
@@ -150,7 +159,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Engine.DeleteAsync([ValueCodec.NormalizeKey(key)], cancellationToken);
+        return Engine.DeleteAsync([Key(key)], cancellationToken);
     }
 
     /// <inheritdoc />
@@ -160,7 +169,7 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         var normalized = new List<object>();
         foreach (TKey key in keys)
         {
-            normalized.Add(ValueCodec.NormalizeKey(key ?? throw new ArgumentException("A key is null.", nameof(keys))));
+            normalized.Add(Key(key ?? throw new ArgumentException("A key is null.", nameof(keys))));
         }
 
         return Engine.DeleteAsync(normalized, cancellationToken);
@@ -189,11 +198,11 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             var data = new object?[engine.Schema.Data.Count];
             foreach (DataPropertyModel property in _model.DataProperties)
             {
-                data[_dataIndex[property]] = property.GetValue(record);
+                data[_dataIndex[property]] = ValueCodec.ToStored(property.GetValue(record));
             }
 
             vectors[i] = new float[]?[engine.Schema.Vectors.Count];
-            engineRecords[i] = new EngineRecord(ValueCodec.NormalizeKey(key), data, vectors[i]);
+            engineRecords[i] = new EngineRecord(Key(key), data, vectors[i]);
         }
 
         // Vectors: read them, or embed the inputs of each property in one batched call.
@@ -331,6 +340,8 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
     }
 
     private int DataIndexOf(DataPropertyModel property) => _dataIndex[property];
+
+    private object Key(object key) => ValueCodec.ToKey(key, _model.KeyProperty.Type);
 
     private async Task<float[]> ToQueryVectorAsync<TInput>(VectorPropertyModel property, TInput value, CancellationToken cancellationToken)
     {

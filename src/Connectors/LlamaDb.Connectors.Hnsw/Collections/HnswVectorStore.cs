@@ -29,6 +29,17 @@ public sealed class HnswVectorStore : VectorStore
         Options = options ?? new HnswVectorStoreOptions();
         _logger = Options.LoggerFactory?.CreateLogger<HnswVectorStore>() ?? (ILogger)NullLogger.Instance;
         Directory.CreateDirectory(RootPath);
+        foreach (string leftover in Directory.EnumerateDirectories(RootPath, ".del-*"))
+        {
+            try
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+            catch (IOException ex)
+            {
+                _logger.LogWarning(ex, "Could not remove the deleted collection folder '{Folder}'.", leftover);
+            }
+        }
     }
 
     /// <summary>The store's folder.</summary>
@@ -95,9 +106,15 @@ public sealed class HnswVectorStore : VectorStore
             string directory = Path.Combine(RootPath, name);
             if (Directory.Exists(directory))
             {
-                // Remove the schema first so a crash mid-delete leaves no half collection that looks valid.
-                File.Delete(Path.Combine(directory, CollectionEngine.SchemaFile));
-                Directory.Delete(directory, recursive: true);
+                // Under the collection's lock (no other process has it open), move the folder aside in one rename, then
+                // delete it: a crash leaves either the whole collection or a '.del-*' folder that the next open removes.
+                string tombstone = Path.Combine(RootPath, $".del-{Guid.NewGuid():N}");
+                using (Storage.CollectionDirectoryLock.Acquire(directory))
+                {
+                    Directory.Move(directory, tombstone);
+                }
+
+                Directory.Delete(tombstone, recursive: true);
             }
         }
 

@@ -24,19 +24,40 @@ internal sealed partial class CollectionEngine
     public static CollectionEngine CreateOrOpen(string directory, CollectionSchema requested, HnswCollectionOptions options, ILogger logger)
     {
         Directory.CreateDirectory(directory);
-        string schemaPath = Path.Combine(directory, SchemaFile);
-        if (!File.Exists(schemaPath))
+        var directoryLock = CollectionDirectoryLock.Acquire(directory);
+        try
         {
-            requested.Save(schemaPath);
+            string schemaPath = Path.Combine(directory, SchemaFile);
+            if (!File.Exists(schemaPath))
+            {
+                // Without a schema nothing here belongs to a collection (a delete that did not finish): start clean.
+                foreach (string file in Directory.EnumerateFiles(directory))
+                {
+                    string name = Path.GetFileName(file);
+                    if (name != "LOCK")
+                    {
+                        File.Delete(file);
+                    }
+                }
+
+                requested.Save(schemaPath);
+            }
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
         }
 
-        return Open(directory, requested, options, logger);
+        return OpenLocked(directory, directoryLock, requested, options, logger);
     }
 
     /// <summary>Opens an existing collection folder: snapshot, then log replay.</summary>
-    public static CollectionEngine Open(string directory, CollectionSchema? requested, HnswCollectionOptions options, ILogger logger)
+    public static CollectionEngine Open(string directory, CollectionSchema? requested, HnswCollectionOptions options, ILogger logger) =>
+        OpenLocked(directory, CollectionDirectoryLock.Acquire(directory), requested, options, logger);
+
+    private static CollectionEngine OpenLocked(string directory, CollectionDirectoryLock directoryLock, CollectionSchema? requested, HnswCollectionOptions options, ILogger logger)
     {
-        var directoryLock = CollectionDirectoryLock.Acquire(directory);
         try
         {
             CollectionSchema schema = CollectionSchema.Load(Path.Combine(directory, SchemaFile));
@@ -49,13 +70,24 @@ internal sealed partial class CollectionEngine
             try
             {
                 engine.LoadCheckpoint();
-                engine._log = WriteAheadLog.Open(Path.Combine(directory, LogFile), ToWalDurability(options.Durability), logger);
+                string logPath = Path.Combine(directory, LogFile);
+                engine._log = WriteAheadLog.Open(logPath, ToWalDurability(options.Durability), logger);
+                if (engine._log.LastLsn < engine._checkpointLsn)
+                {
+                    throw new InvalidDataException($"'{logPath}' ends at entry {engine._log.LastLsn}, before the checkpoint's position {engine._checkpointLsn}: the log is missing or was replaced.");
+                }
+
                 engine.Replay();
                 return engine;
             }
             catch
             {
                 engine._log?.Dispose();
+                foreach (IVectorIndex index in engine._vectorIndexes)
+                {
+                    index.Dispose();
+                }
+
                 throw;
             }
         }
@@ -84,8 +116,10 @@ internal sealed partial class CollectionEngine
         });
         _checkpointLsn = lsn;
         _checkpointGeneration = generation;
-        SnapshotFile.Read(PayloadPath(generation), "payload", PayloadFormat, (stream, _) =>
+        _checkpointAttempt = generation;
+        SnapshotFile.Read(PayloadPath(generation), "payload", PayloadFormat, (stream, snapshotLsn) =>
         {
+            RequireLsn(PayloadPath(generation), snapshotLsn, lsn);
             using var reader = new BinaryReader(stream, ValueCodec.Utf8, leaveOpen: true);
             int slotLimit = LogCodec.ReadCount(reader);
             int count = LogCodec.ReadCount(reader);
@@ -100,6 +134,11 @@ internal sealed partial class CollectionEngine
                 }
 
                 EngineRecord record = LogCodec.ReadRecord(reader);
+                if (record.Data.Length != Schema.Data.Count)
+                {
+                    throw new SnapshotCorruptedException($"'{PayloadPath(generation)}' holds records with {record.Data.Length} data values; the schema has {Schema.Data.Count}.", PayloadPath(generation));
+                }
+
                 _records[slot] = record;
                 _slotsByKey[record.Key] = slot;
             }
@@ -122,7 +161,19 @@ internal sealed partial class CollectionEngine
         for (int v = 0; v < _vectorIndexes.Length; v++)
         {
             _vectorIndexes[v].Dispose();
-            _vectorIndexes[v] = SnapshotFile.Read(VectorsPath(v, generation), "vectors", 1, static (stream, _) => IVectorIndex.ReadFrom(stream));
+            string path = VectorsPath(v, generation);
+            _vectorIndexes[v] = SnapshotFile.Read(path, "vectors", 1, (stream, snapshotLsn) =>
+            {
+                RequireLsn(path, snapshotLsn, lsn);
+                IVectorIndex index = IVectorIndex.ReadFrom(stream);
+                if (index.Dimensions != Schema.Vectors[v].Dimensions)
+                {
+                    index.Dispose();
+                    throw new SnapshotCorruptedException($"'{path}' holds {index.Dimensions}-dimensional vectors; the collection's '{Schema.Vectors[v].Name}' has {Schema.Vectors[v].Dimensions}.", path);
+                }
+
+                return index;
+            });
         }
 
         for (int d = 0; d < _textIndexes.Length; d++)
@@ -130,8 +181,21 @@ internal sealed partial class CollectionEngine
             if (_textIndexes[d] is { } empty)
             {
                 empty.Dispose();
-                _textIndexes[d] = SnapshotFile.Read(TextPath(d, generation), "fulltext", 1, static (stream, _) => Bm25Index.ReadFrom(stream));
+                string path = TextPath(d, generation);
+                _textIndexes[d] = SnapshotFile.Read(path, "fulltext", 1, (stream, snapshotLsn) =>
+                {
+                    RequireLsn(path, snapshotLsn, lsn);
+                    return Bm25Index.ReadFrom(stream);
+                });
             }
+        }
+    }
+
+    private static void RequireLsn(string path, long snapshotLsn, long checkpointLsn)
+    {
+        if (snapshotLsn != checkpointLsn)
+        {
+            throw new SnapshotCorruptedException($"'{path}' was written at log position {snapshotLsn}, but the checkpoint is at {checkpointLsn}.", path);
         }
     }
 
@@ -209,16 +273,28 @@ internal sealed partial class CollectionEngine
         }
     }
 
+    /// <summary>
+    /// Checkpoints once the log passes its size threshold. The write that triggered it is already durable, so a failed
+    /// automatic checkpoint (a full disk) is logged, not thrown, and retried after another threshold's worth of log.
+    /// </summary>
     private Task MaybeCheckpointAsync()
     {
         if (_logBytesSinceCheckpoint >= _options.CheckpointAfterLogBytes)
         {
-            if (ShouldCompact())
+            try
             {
-                CompactLocked(CancellationToken.None);
-            }
+                if (ShouldCompact())
+                {
+                    CompactLocked(CancellationToken.None);
+                }
 
-            CheckpointLocked(force: false);
+                CheckpointLocked(force: false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logBytesSinceCheckpoint = 0;
+                _logger.LogWarning(ex, "Collection '{Collection}': automatic checkpoint failed; the log keeps every write and the checkpoint is retried later.", Schema.Name);
+            }
         }
 
         return Task.CompletedTask;
@@ -233,8 +309,9 @@ internal sealed partial class CollectionEngine
             return;
         }
 
-        // Snapshot files are named by generation (never the current one's); their headers carry the log position.
-        long generation = _checkpointGeneration + 1;
+        // Snapshot files are named by generation (never the current one's, never one tried before); their headers
+        // carry the log position.
+        long generation = ++_checkpointAttempt;
 
         _state.EnterReadLock();
         try

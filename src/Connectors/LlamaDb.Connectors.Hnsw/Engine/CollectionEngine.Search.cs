@@ -88,7 +88,6 @@ internal sealed partial class CollectionEngine
     public List<Hit> KeywordSearch(int dataIndex, string query, int top, FilterNode? filter, Func<DataPropertyModel, int> dataIndexOf, bool includeVectors)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Bm25Index text = _textIndexes[dataIndex] ?? throw new InvalidOperationException($"Data property '{Schema.Data[dataIndex].Name}' is not full-text indexed.");
         var hits = new List<Hit>(top);
         if (top == 0)
         {
@@ -99,6 +98,8 @@ internal sealed partial class CollectionEngine
         _state.EnterReadLock();
         try
         {
+            // Read under the lock: compaction swaps (and disposes) the full-text indexes under the write lock.
+            Bm25Index text = _textIndexes[dataIndex] ?? throw new InvalidOperationException($"Data property '{Schema.Data[dataIndex].Name}' is not full-text indexed.");
             SlotSet? matches = filter is null ? null : Match(filter, dataIndexOf).Matches;
             int found = text.Search(query, top, buffer, matches);
             for (int i = 0; i < found; i++)

@@ -33,8 +33,10 @@ internal sealed partial class CollectionEngine : IDisposable
     private WriteAheadLog _log;
     private long _checkpointLsn;
     private long _checkpointGeneration;
+    private long _checkpointAttempt;
     private long _logBytesSinceCheckpoint;
     private bool _disposed;
+    private Exception? _failure;
 
     private CollectionEngine(string directory, CollectionSchema schema, HnswCollectionOptions options, ILogger logger, CollectionDirectoryLock directoryLock)
     {
@@ -127,11 +129,15 @@ internal sealed partial class CollectionEngine : IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfFailed();
             await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            foreach (EngineRecord record in records)
+            ApplyLogged(() =>
             {
-                ApplyUpsert(record);
-            }
+                foreach (EngineRecord record in records)
+                {
+                    ApplyUpsert(record);
+                }
+            });
 
             await MaybeCheckpointAsync().ConfigureAwait(false);
         }
@@ -154,17 +160,46 @@ internal sealed partial class CollectionEngine : IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfFailed();
             await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            foreach (object key in keys)
+            ApplyLogged(() =>
             {
-                ApplyDelete(key);
-            }
+                foreach (object key in keys)
+                {
+                    ApplyDelete(key);
+                }
+            });
 
             await MaybeCheckpointAsync().ConfigureAwait(false);
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies a write that is already in the log. If applying fails (out of memory, an index limit), memory no longer
+    /// matches the log: the engine refuses further use until the collection is reopened (replay rebuilds the state).
+    /// </summary>
+    private void ApplyLogged(Action apply)
+    {
+        try
+        {
+            apply();
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+            throw new InvalidOperationException($"Collection '{Schema.Name}': a logged write could not be applied in memory ({ex.Message}); reopen the collection to recover it from the log.", ex);
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+        {
+            throw new InvalidOperationException($"Collection '{Schema.Name}' stopped after a write failed in memory ({failure.Message}); reopen it.", failure);
         }
     }
 
@@ -252,6 +287,11 @@ internal sealed partial class CollectionEngine : IDisposable
                         throw new ArgumentException($"Record {ValueCodec.Describe(record.Key)}: vector property '{Schema.Vectors[v].Name}' holds a NaN or infinite value.");
                     }
                 }
+
+                if (Normalizes(v) && !float.IsFinite((float)Norm(vector)))
+                {
+                    throw new ArgumentException($"Record {ValueCodec.Describe(record.Key)}: vector property '{Schema.Vectors[v].Name}' is too long to normalize (its length overflows float).");
+                }
             }
         }
     }
@@ -269,7 +309,7 @@ internal sealed partial class CollectionEngine : IDisposable
             if (record.Vectors[v] is { } vector && Normalizes(v))
             {
                 norms ??= new float[vectors.Length];
-                norms[v] = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+                norms[v] = (float)Norm(vector);
                 vectors[v] = NormalizeCopy(vector);
                 if (!RoundTrips(vector, vectors[v]!, norms[v]))
                 {
@@ -451,13 +491,28 @@ internal sealed partial class CollectionEngine : IDisposable
         return true;
     }
 
+    /// <summary>The L2 norm, accumulated in double so large components do not overflow.</summary>
+    internal static double Norm(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (float value in vector)
+        {
+            sum += (double)value * value;
+        }
+
+        return Math.Sqrt(sum);
+    }
+
     internal static float[] NormalizeCopy(float[] vector)
     {
         var copy = (float[])vector.Clone();
-        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(copy);
-        if (norm > 0f)
+        double norm = Norm(vector);
+        if (norm > 0)
         {
-            System.Numerics.Tensors.TensorPrimitives.Divide(copy, norm, copy);
+            for (int i = 0; i < copy.Length; i++)
+            {
+                copy[i] = (float)(vector[i] / norm);
+            }
         }
 
         return copy;
@@ -474,23 +529,27 @@ internal sealed partial class CollectionEngine : IDisposable
         _writeGate.Wait();
         try
         {
-            _log.Dispose();
-            foreach (IVectorIndex index in _vectorIndexes)
-            {
-                index.Dispose();
-            }
-
-            foreach (Bm25Index? text in _textIndexes)
-            {
-                text?.Dispose();
-            }
-
-            _directoryLock.Dispose();
+            _log?.Dispose();
         }
         finally
         {
-            _writeGate.Release();
-            _state.Dispose();
+            try
+            {
+                foreach (IVectorIndex index in _vectorIndexes)
+                {
+                    index.Dispose();
+                }
+
+                foreach (Bm25Index? text in _textIndexes)
+                {
+                    text?.Dispose();
+                }
+            }
+            finally
+            {
+                _directoryLock.Dispose();
+                _writeGate.Release();
+            }
         }
     }
 }

@@ -166,7 +166,7 @@ internal static class ValueCodec
             Type? element = LlamaDb.VectorData.ProviderServices.CollectionModelBuilder.ElementType(target) ?? typeof(object);
             if (target == typeof(object))
             {
-                return items;
+                return items.Clone();
             }
 
             var array = Array.CreateInstance(element, items.Length);
@@ -203,6 +203,52 @@ internal static class ValueCodec
         string or Guid or ulong or long or int => key,
         _ => throw new ArgumentException($"Keys of type {key.GetType().Name} are not supported; use string, Guid, ulong, long or int."),
     };
+
+    /// <summary>
+    /// The key converted to the collection's declared key type, so that 5 and 5L (or a Guid and its string) are the same
+    /// record in dynamic collections.
+    /// </summary>
+    public static object ToKey(object key, Type keyType)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.GetType() == keyType || keyType == typeof(object))
+        {
+            return NormalizeKey(key);
+        }
+
+        try
+        {
+            object converted = keyType == typeof(Guid)
+                ? key is string text ? Guid.Parse(text) : throw new FormatException()
+                : keyType == typeof(string)
+                    ? key is Guid or ulong or long or int ? throw new FormatException() : key.ToString()!
+                    : Convert.ChangeType(key, keyType, System.Globalization.CultureInfo.InvariantCulture);
+            return NormalizeKey(converted);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new ArgumentException($"The key {Describe(key)} ({key.GetType().Name}) is not a valid {keyType.Name} key.", nameof(key), ex);
+        }
+    }
+
+    /// <summary>A data value as the store keeps it: lists and arrays copied (callers keep no handle on stored data).</summary>
+    public static object? ToStored(object? value) => value switch
+    {
+        null or string => value,
+        IEnumerable enumerable => CopyList(enumerable),
+        _ => value,
+    };
+
+    private static object?[] CopyList(IEnumerable items)
+    {
+        var copy = new List<object?>();
+        foreach (object? item in items)
+        {
+            copy.Add(item);
+        }
+
+        return [.. copy];
+    }
 
     public static string Describe(object? key) => key switch
     {
