@@ -122,4 +122,43 @@ public sealed class ReviewRegressionTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => docs.UpsertAsync(StoreTestData.MakeDoc(1, huge)));
         Assert.Equal(0, docs.Count);
     }
+
+    [Fact]
+    public async Task LargeBatch_WithReplacementsAndRepeatedKeys_LastOccurrenceWinsAndSearchAgrees()
+    {
+        float[][] vectors = StoreTestData.Clustered(500, 32, seed: 81);
+        using (var store = new HnswVectorStore(_root))
+        {
+            HnswCollection<long, Doc> docs = store.GetCollection<long, Doc>("docs", new HnswCollectionOptions { Seed = 2 });
+            await docs.EnsureCollectionExistsAsync();
+            await docs.UpsertAsync(Enumerable.Range(0, 50).Select(i => StoreTestData.MakeDoc(i, vectors[i])));
+
+            // 100 new keys, 20 replacements of existing keys, and 10 keys that appear twice (the second occurrence, vector 300 + key, wins).
+            var batch = new List<Doc>();
+            batch.AddRange(Enumerable.Range(100, 100).Select(i => StoreTestData.MakeDoc(i, vectors[i])));
+            batch.AddRange(Enumerable.Range(0, 20).Select(i => StoreTestData.MakeDoc(i, vectors[200 + i])));
+            batch.AddRange(Enumerable.Range(100, 10).Select(i => StoreTestData.MakeDoc(i, vectors[300 + i])));
+            Assert.True(batch.Count >= Engine.CollectionEngine.ParallelApplyThreshold);
+            await docs.UpsertAsync(batch);
+            await VerifyAsync(docs);
+        }
+
+        using var reopened = new HnswVectorStore(_root);
+        await VerifyAsync(reopened.GetCollection<long, Doc>("docs", new HnswCollectionOptions { Seed = 2 }));
+
+        async Task VerifyAsync(HnswCollection<long, Doc> docs)
+        {
+            Assert.Equal(150, docs.Count);
+            foreach ((long id, int vector) in new (long, int)[] { (5, 205), (30, 30), (105, 405), (150, 150) })
+            {
+                Doc? doc = await docs.GetAsync(id, new RecordRetrievalOptions { IncludeVectors = true });
+                Assert.NotNull(doc);
+                Assert.True(StoreTestData.Dot(vectors[vector], doc.Embedding.Span) > 0.9999f, $"record {id} holds the wrong vector: dot with expected {StoreTestData.Dot(vectors[vector], doc.Embedding.Span)}, with first {StoreTestData.Dot(vectors[id], doc.Embedding.Span)}, count {docs.Count}");
+                await foreach (VectorSearchResult<Doc> hit in docs.SearchAsync(vectors[vector], 1))
+                {
+                    Assert.Equal(id, hit.Record.Id);
+                }
+            }
+        }
+    }
 }

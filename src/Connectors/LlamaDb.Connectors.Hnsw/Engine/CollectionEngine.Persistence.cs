@@ -228,13 +228,22 @@ internal sealed partial class CollectionEngine
             using var reader = new BinaryReader(stream, ValueCodec.Utf8);
             byte op = reader.ReadByte();
             int count = LogCodec.ReadCount(reader);
+            if (op == LogCodec.UpsertOp)
+            {
+                var batch = new EngineRecord[count];
+                for (int i = 0; i < count; i++)
+                {
+                    batch[i] = LogCodec.ReadRecord(reader);
+                }
+
+                ApplyUpserts(batch);
+                entries++;
+                continue;
+            }
+
             for (int i = 0; i < count; i++)
             {
-                if (op == LogCodec.UpsertOp)
-                {
-                    ApplyUpsert(LogCodec.ReadRecord(reader));
-                }
-                else if (op == LogCodec.DeleteOp)
+                if (op == LogCodec.DeleteOp)
                 {
                     ApplyDelete(ValueCodec.Read(reader) ?? throw new InvalidDataException($"Log entry {entry.Lsn} deletes a null key."));
                 }

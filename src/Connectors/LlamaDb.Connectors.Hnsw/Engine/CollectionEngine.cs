@@ -131,13 +131,7 @@ internal sealed partial class CollectionEngine : IDisposable
         {
             ThrowIfFailed();
             await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            ApplyLogged(() =>
-            {
-                foreach (EngineRecord record in records)
-                {
-                    ApplyUpsert(record);
-                }
-            });
+            ApplyLogged(() => ApplyUpserts(records));
 
             await MaybeCheckpointAsync().ConfigureAwait(false);
         }
@@ -296,11 +290,135 @@ internal sealed partial class CollectionEngine : IDisposable
         }
     }
 
-    /// <summary>Applies an upsert to the in-memory state (also used by log replay).</summary>
+    /// <summary>Batches at least this large insert their new records' vectors on all cores.</summary>
+    internal const int ParallelApplyThreshold = 64;
+
+    /// <summary>
+    /// Applies a batch of upserts (also used by log replay). New keys get their slots reserved under the write lock,
+    /// their vectors inserted on all cores with no engine lock held (unpublished slots: a search that meets one skips
+    /// it, since it holds no record yet), then are published under the write lock, so no search or get ever sees a
+    /// record without its vectors. Replacements and repeated keys are applied one by one afterwards, in batch order.
+    /// </summary>
+    private void ApplyUpserts(IReadOnlyList<EngineRecord> records)
+    {
+        if (records.Count < ParallelApplyThreshold || _vectorIndexes.Length == 0)
+        {
+            foreach (EngineRecord record in records)
+            {
+                ApplyUpsert(record);
+            }
+
+            return;
+        }
+
+        var prepared = new (EngineRecord Stored, float[]?[] Vectors)[records.Count];
+        for (int i = 0; i < prepared.Length; i++)
+        {
+            prepared[i] = Prepare(records[i]);
+        }
+
+        var fresh = new List<(int Index, int Slot)>(records.Count);
+        var later = new List<int>();
+        _state.EnterWriteLock();
+        try
+        {
+            var seen = new HashSet<object>();
+            for (int i = 0; i < records.Count; i++)
+            {
+                object key = records[i].Key;
+                if (seen.Add(key) && !_slotsByKey.ContainsKey(key))
+                {
+                    fresh.Add((i, AllocateSlot()));
+                }
+                else
+                {
+                    later.Add(i);
+                }
+            }
+        }
+        finally
+        {
+            _state.ExitWriteLock();
+        }
+
+        Parallel.For(0, fresh.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
+        {
+            (int index, int slot) = fresh[j];
+            float[]?[] vectors = prepared[index].Vectors;
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (vectors[v] is { } vector)
+                {
+                    _vectorIndexes[v].Add(slot, vector);
+                }
+            }
+        });
+
+        _state.EnterWriteLock();
+        try
+        {
+            foreach ((int index, int slot) in fresh)
+            {
+                EngineRecord stored = prepared[index].Stored;
+                _slotsByKey[stored.Key] = slot;
+                _records[slot] = stored;
+                IndexPayload(slot, stored);
+            }
+        }
+        finally
+        {
+            _state.ExitWriteLock();
+        }
+
+        foreach (int index in later)
+        {
+            ApplyUpsert(records[index]);
+        }
+    }
+
+    /// <summary>Applies one upsert to the in-memory state.</summary>
     private void ApplyUpsert(EngineRecord record)
     {
-        // Normalization happens before taking the lock; the stored record keeps no vectors (they live in the indexes),
-        // only the norms, so GetAsync can return the vector as it was upserted.
+        (EngineRecord stored, float[]?[] vectors) = Prepare(record);
+        _state.EnterWriteLock();
+        try
+        {
+            if (!_slotsByKey.TryGetValue(record.Key, out int slot))
+            {
+                slot = AllocateSlot();
+                _slotsByKey[record.Key] = slot;
+            }
+            else
+            {
+                UnindexPayload(slot, _records[slot]!); // a slot in the key map always holds its record
+            }
+
+            _records[slot] = stored;
+            IndexPayload(slot, stored);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (vectors[v] is { } vector)
+                {
+                    _vectorIndexes[v].Add(slot, vector);
+                }
+                else
+                {
+                    _vectorIndexes[v].Remove(slot);
+                }
+            }
+        }
+        finally
+        {
+            _state.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// The record as stored (no vectors: they live in the indexes; the norms of normalized vectors, and the original
+    /// floats only where normalized × norm does not give them back bit for bit) and the vectors to index.
+    /// </summary>
+    private (EngineRecord Stored, float[]?[] Vectors) Prepare(EngineRecord record)
+    {
         var vectors = new float[]?[record.Vectors.Length];
         float[]? norms = null;
         float[]?[] originals = [];
@@ -328,38 +446,7 @@ internal sealed partial class CollectionEngine : IDisposable
             }
         }
 
-        var stored = new EngineRecord(record.Key, record.Data, originals, norms);
-        _state.EnterWriteLock();
-        try
-        {
-            if (!_slotsByKey.TryGetValue(record.Key, out int slot))
-            {
-                slot = AllocateSlot();
-                _slotsByKey[record.Key] = slot;
-            }
-            else
-            {
-                UnindexPayload(slot, _records[slot]!); // a slot in the key map always holds its record // a slot in the key map always holds its record
-            }
-
-            _records[slot] = stored;
-            IndexPayload(slot, stored);
-            for (int v = 0; v < vectors.Length; v++)
-            {
-                if (vectors[v] is { } vector)
-                {
-                    _vectorIndexes[v].Add(slot, vector);
-                }
-                else
-                {
-                    _vectorIndexes[v].Remove(slot);
-                }
-            }
-        }
-        finally
-        {
-            _state.ExitWriteLock();
-        }
+        return (new EngineRecord(record.Key, record.Data, originals, norms), vectors);
     }
 
     private void ApplyDelete(object key)
