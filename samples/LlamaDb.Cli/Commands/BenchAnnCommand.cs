@@ -27,6 +27,8 @@ internal static class BenchAnnCommand
         var buildThreads = new Option<int>("--build-threads") { Description = "Insert threads.", DefaultValueFactory = _ => 1 };
         var quantization = new Option<string>("--quantization") { Description = "none, int8 or binary.", DefaultValueFactory = _ => "none" };
         quantization.AcceptOnlyFromAmong("none", "int8", "binary");
+        var oversampling = new Option<int>("--oversampling") { Description = "With --quantization: candidates rescored per hit (k x this).", DefaultValueFactory = _ => 4 };
+        var rawDir = new Option<DirectoryInfo>("--raw-dir") { Description = "With --quantization: folder of the memory-mapped float vectors used for rescoring (default: the --base file's folder)." };
         var index = new Option<string>("--index") { Description = "hnsw or flat.", DefaultValueFactory = _ => "hnsw" };
         index.AcceptOnlyFromAmong("hnsw", "flat");
         var minTime = new Option<double>("--min-time") { Description = "Seconds each ef is searched for at least.", DefaultValueFactory = _ => 1.0 };
@@ -35,7 +37,7 @@ internal static class BenchAnnCommand
 
         var command = new Command("ann", "Build an HNSW (or flat) index from .fvecs files and sweep ef: recall@10, QPS, latency, memory.")
         {
-            baseFile, queryFile, gtFile, metric, m, efConstruction, efs, threads, buildThreads, quantization, index, minTime, seed, json,
+            baseFile, queryFile, gtFile, metric, m, efConstruction, efs, threads, buildThreads, quantization, oversampling, rawDir, index, minTime, seed, json,
         };
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
@@ -45,10 +47,7 @@ internal static class BenchAnnCommand
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(insertThreads, "--build-threads");
             int[] efList = ParseEfs(parseResult.GetValue(efs)!); // has a default
             string metricName = parseResult.GetValue(metric)!; // has a default
-            if (parseResult.GetValue(quantization) != "none")
-            {
-                throw new NotSupportedException("--quantization int8|binary is not implemented yet; use none.");
-            }
+            string quantizationName = parseResult.GetValue(quantization)!; // has a default
 
             (float[] baseVectors, int dimensions) = ReadFvecs(parseResult.GetValue(baseFile)!);
             (float[] queries, int queryDimensions) = ReadFvecs(parseResult.GetValue(queryFile)!);
@@ -79,6 +78,14 @@ internal static class BenchAnnCommand
                 EfConstruction = parseResult.GetValue(efConstruction),
                 Seed = parseResult.GetValue(seed),
                 InitialCapacity = baseCount,
+                Quantization = quantizationName switch
+                {
+                    "int8" => VectorQuantization.Int8,
+                    "binary" => VectorQuantization.Binary,
+                    _ => VectorQuantization.None,
+                },
+                Oversampling = parseResult.GetValue(oversampling),
+                RawVectorDirectory = parseResult.GetValue(rawDir)?.FullName ?? parseResult.GetValue(baseFile)!.DirectoryName,
             };
             using IVectorIndex vectorIndex = parseResult.GetValue(index) == "flat" ? new FlatIndex(options) : new HnswIndex(options);
 
@@ -102,6 +109,11 @@ internal static class BenchAnnCommand
                 writer.WriteNumber("build_seconds", Math.Round(buildSeconds, 4));
                 writer.WriteNumber("build_threads", insertThreads);
                 writer.WriteNumber("memory_mb", Math.Round(memoryMb, 2));
+                writer.WriteString("quantization", quantizationName);
+                writer.WriteNumber("oversampling", options.Oversampling);
+                writer.WriteNumber("vector_mb", Math.Round(vectorIndex.VectorBytes / 1048576.0, 2));
+                writer.WriteNumber("float_vector_mb", Math.Round((long)options.InitialCapacity * dimensions * sizeof(float) / 1048576.0, 2));
+                writer.WriteNumber("raw_vector_mapped_mb", Math.Round(vectorIndex.RawVectorBytes / 1048576.0, 2));
                 writer.WriteString("index", parseResult.GetValue(index));
                 writer.WriteString("metric", metricName);
                 writer.WriteNumber("count", baseCount);
@@ -126,7 +138,7 @@ internal static class BenchAnnCommand
             }
             else
             {
-                Console.WriteLine($"{parseResult.GetValue(index)} index: {baseCount} x {dimensions} ({metricName}), built in {buildSeconds:F2} s with {insertThreads} thread(s), {memoryMb:F1} MiB");
+                Console.WriteLine($"{parseResult.GetValue(index)} index: {baseCount} x {dimensions} ({metricName}), built in {buildSeconds:F2} s with {insertThreads} thread(s), {memoryMb:F1} MiB (quantization {quantizationName}: vectors {vectorIndex.VectorBytes / 1048576.0:F1} MiB, raw floats mapped {vectorIndex.RawVectorBytes / 1048576.0:F1} MiB)");
                 Console.WriteLine("    ef  recall@10         qps    p50 us    p99 us");
                 foreach (SweepRow row in rows)
                 {

@@ -12,19 +12,21 @@ internal static class BruteForce
 
     /// <summary>Exact top-k over the live ids in <paramref name="candidateIds"/> (others are skipped).</summary>
     [SkipLocalsInit]
-    public static int SearchCandidates(VectorMetric metric, float[] vectors, byte[] states, int stride, ReadOnlySpan<float> query, int k, ReadOnlySpan<int> candidateIds, Span<VectorMatch> results)
+    public static int SearchCandidates(CodeSpace space, float[] vectors, byte[] states, int stride, ReadOnlySpan<float> query, int k, ReadOnlySpan<int> candidateIds, Span<VectorMatch> results)
     {
         float[]? rented = null;
         Span<float> encoded = stride <= VectorCodec.StackallocThreshold ? stackalloc float[stride] : (rented = ArrayPool<float>.Shared.Rent(stride));
         try
         {
             encoded = encoded[..stride];
-            VectorCodec.Encode(metric, query, encoded);
+            VectorCodec.Encode(space, query, encoded);
             ref float q = ref MemoryMarshal.GetReference(encoded);
-            return metric switch
+            return space switch
             {
-                VectorMetric.DotProduct => Candidates<DotProductDistance>(vectors, states, stride, ref q, k, candidateIds, results),
-                VectorMetric.Euclidean => Candidates<SquaredEuclideanDistance>(vectors, states, stride, ref q, k, candidateIds, results),
+                CodeSpace.FloatDot => Candidates<DotProductDistance>(vectors, states, stride, ref q, k, candidateIds, results),
+                CodeSpace.Int8Dot => Candidates<Int8DotDistance>(vectors, states, stride, ref q, k, candidateIds, results),
+                CodeSpace.Int8Euclidean => Candidates<Int8EuclideanDistance>(vectors, states, stride, ref q, k, candidateIds, results),
+                CodeSpace.FloatEuclidean => Candidates<SquaredEuclideanDistance>(vectors, states, stride, ref q, k, candidateIds, results),
                 _ => Candidates<HammingDistance>(vectors, states, stride, ref q, k, candidateIds, results),
             };
         }
@@ -39,30 +41,34 @@ internal static class BruteForce
 
     /// <summary>Exact top-k over every live id below <paramref name="idLimit"/> the filter accepts.</summary>
     [SkipLocalsInit]
-    public static int SearchAll(VectorMetric metric, float[] vectors, byte[] states, int stride, int idLimit, ReadOnlySpan<float> query, int k, IIdFilter? filter, Span<VectorMatch> results)
+    public static int SearchAll(CodeSpace space, float[] vectors, byte[] states, int stride, int idLimit, ReadOnlySpan<float> query, int k, IIdFilter? filter, Span<VectorMatch> results)
     {
         float[]? rented = null;
         Span<float> encoded = stride <= VectorCodec.StackallocThreshold ? stackalloc float[stride] : (rented = ArrayPool<float>.Shared.Rent(stride));
         try
         {
             encoded = encoded[..stride];
-            VectorCodec.Encode(metric, query, encoded);
+            VectorCodec.Encode(space, query, encoded);
             ref float q = ref MemoryMarshal.GetReference(encoded);
             if (filter is null)
             {
-                return metric switch
+                return space switch
                 {
-                    VectorMetric.DotProduct => All<DotProductDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
-                    VectorMetric.Euclidean => All<SquaredEuclideanDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
+                    CodeSpace.FloatDot => All<DotProductDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
+                    CodeSpace.Int8Dot => All<Int8DotDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
+                    CodeSpace.Int8Euclidean => All<Int8EuclideanDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
+                    CodeSpace.FloatEuclidean => All<SquaredEuclideanDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
                     _ => All<HammingDistance, LiveNodeFilter>(vectors, states, stride, idLimit, ref q, k, default, results),
                 };
             }
 
             var callerFilter = new CallerNodeFilter(filter);
-            return metric switch
+            return space switch
             {
-                VectorMetric.DotProduct => All<DotProductDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
-                VectorMetric.Euclidean => All<SquaredEuclideanDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
+                CodeSpace.FloatDot => All<DotProductDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
+                CodeSpace.Int8Dot => All<Int8DotDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
+                CodeSpace.Int8Euclidean => All<Int8EuclideanDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
+                CodeSpace.FloatEuclidean => All<SquaredEuclideanDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
                 _ => All<HammingDistance, CallerNodeFilter>(vectors, states, stride, idLimit, ref q, k, callerFilter, results),
             };
         }

@@ -8,6 +8,8 @@ internal sealed partial class FlatIndex : IVectorIndex
 {
     private readonly VectorIndexOptions _options;
     private readonly VectorMetric _metric;
+    private readonly CodeSpace _space;
+    private readonly RawVectorFile? _raw;
     private readonly int _dimensions;
     private readonly int _stride;
     private readonly ReaderWriterLockSlim _resizeLock = new(LockRecursionPolicy.NoRecursion);
@@ -24,11 +26,16 @@ internal sealed partial class FlatIndex : IVectorIndex
         options.Validate();
         _options = options.Clone();
         _metric = options.Metric;
+        _space = CodeSpaces.For(_metric, options.Quantization);
         _dimensions = options.Dimensions;
-        _stride = VectorCodec.Stride(_metric, _dimensions);
+        _stride = VectorCodec.Stride(_space, _dimensions);
         _capacity = options.InitialCapacity;
         _vectors = VectorCodec.AllocatePinned<float>((long)_capacity * _stride);
         _states = new byte[_capacity];
+        if (options.Quantization != VectorQuantization.None)
+        {
+            _raw = new RawVectorFile(options.RawVectorDirectory, _dimensions, _capacity);
+        }
     }
 
     /// <inheritdoc />
@@ -36,6 +43,26 @@ internal sealed partial class FlatIndex : IVectorIndex
 
     /// <inheritdoc />
     public VectorMetric Metric => _metric;
+
+    /// <inheritdoc />
+    public long VectorBytes => sizeof(float) * (long)_stride * Volatile.Read(ref _capacity);
+
+    /// <inheritdoc />
+    public long RawVectorBytes
+    {
+        get
+        {
+            _resizeLock.EnterReadLock();
+            try
+            {
+                return _raw?.MappedBytes ?? 0;
+            }
+            finally
+            {
+                _resizeLock.ExitReadLock();
+            }
+        }
+    }
 
     /// <inheritdoc />
     public int Count => Volatile.Read(ref _count);
@@ -83,7 +110,8 @@ internal sealed partial class FlatIndex : IVectorIndex
 
         try
         {
-            VectorCodec.Encode(_metric, vector, _vectors.AsSpan(id * _stride, _stride));
+            _raw?.Write(id, vector);
+            VectorCodec.Encode(_space, vector, _vectors.AsSpan(id * _stride, _stride));
             if (Interlocked.Exchange(ref _states[id], NodeState.Live) != NodeState.Live)
             {
                 Interlocked.Increment(ref _count);
@@ -138,7 +166,22 @@ internal sealed partial class FlatIndex : IVectorIndex
         _resizeLock.EnterReadLock();
         try
         {
-            return BruteForce.SearchAll(_metric, _vectors, _states, _stride, _idLimit, query, k, filter, results);
+            if (_raw is null)
+            {
+                return BruteForce.SearchAll(_space, _vectors, _states, _stride, _idLimit, query, k, filter, results);
+            }
+
+            int candidates = Math.Max(Rescoring.CandidateCount(k, _options.Oversampling), k);
+            VectorMatch[] found = System.Buffers.ArrayPool<VectorMatch>.Shared.Rent(candidates);
+            try
+            {
+                int count = BruteForce.SearchAll(_space, _vectors, _states, _stride, _idLimit, query, candidates, filter, found);
+                return Rescoring.Rescore(_raw, _metric, query, found.AsSpan(0, count), k, results);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<VectorMatch>.Shared.Return(found);
+            }
         }
         finally
         {
@@ -153,7 +196,9 @@ internal sealed partial class FlatIndex : IVectorIndex
         _resizeLock.EnterReadLock();
         try
         {
-            return BruteForce.SearchCandidates(_metric, _vectors, _states, _stride, query, k, candidateIds, results);
+            return _raw is not null
+                ? Rescoring.SearchCandidates(_raw, _metric, _states, query, k, candidateIds, results)
+                : BruteForce.SearchCandidates(_space, _vectors, _states, _stride, query, k, candidateIds, results);
         }
         finally
         {
@@ -177,7 +222,14 @@ internal sealed partial class FlatIndex : IVectorIndex
                 throw new KeyNotFoundException($"Id {id} is not in the index.");
             }
 
-            VectorCodec.Decode(_metric, _vectors.AsSpan(id * _stride, _stride), destination);
+            if (_raw is not null)
+            {
+                _raw.Vector(id).CopyTo(destination);
+            }
+            else
+            {
+                VectorCodec.Decode(_metric, _vectors.AsSpan(id * _stride, _stride), destination);
+            }
         }
         finally
         {
@@ -186,7 +238,11 @@ internal sealed partial class FlatIndex : IVectorIndex
     }
 
     /// <inheritdoc />
-    public void Dispose() => _resizeLock.Dispose();
+    public void Dispose()
+    {
+        _raw?.Dispose();
+        _resizeLock.Dispose();
+    }
 
     private void ValidateQuery(ReadOnlySpan<float> query, int k, int resultsLength)
     {
@@ -221,6 +277,7 @@ internal sealed partial class FlatIndex : IVectorIndex
             float[] vectors = VectorCodec.AllocatePinned<float>((long)capacity * _stride);
             _vectors.AsSpan().CopyTo(vectors);
             _vectors = vectors;
+            _raw?.EnsureCapacity(capacity);
             Array.Resize(ref _states, capacity);
             Volatile.Write(ref _capacity, capacity);
         }

@@ -12,7 +12,8 @@ internal sealed partial class HnswIndex
         where TDistance : struct, IVectorDistance
     {
         byte state = Volatile.Read(ref _states[id]);
-        VectorCodec.Encode(_metric, vector, _vectors.AsSpan(id * _stride, _stride));
+        _raw?.Write(id, vector);
+        VectorCodec.Encode(_space, vector, _vectors.AsSpan(id * _stride, _stride));
         if (state == NodeState.Absent)
         {
             int level = LevelFor(id);

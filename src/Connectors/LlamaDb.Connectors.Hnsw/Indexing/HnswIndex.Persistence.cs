@@ -15,7 +15,7 @@ internal sealed partial class HnswIndex
             long entry = _entry;
             var writer = new SnapshotWriter(stream);
             VectorIndexSnapshot.WriteHeader(writer, new SnapshotHeader(
-                VectorIndexKind.Hnsw, _metric, _dimensions, _m, _efConstruction, _efSearch, (long)_levelSeed, idLimit, _count, (int)entry, (int)(entry >> 32)));
+                VectorIndexKind.Hnsw, _metric, _dimensions, _m, _efConstruction, _efSearch, (long)_levelSeed, idLimit, _count, (int)entry, (int)(entry >> 32), _quantization, _oversampling));
             writer.Write<byte>(_states.AsSpan(0, idLimit));
             writer.Write<float>(_vectors.AsSpan(0, idLimit * _stride));
             writer.Write<int>(_levels.AsSpan(0, idLimit));
@@ -28,6 +28,11 @@ internal sealed partial class HnswIndex
                 }
             }
 
+            for (int id = 0; _raw is not null && id < idLimit; id++)
+            {
+                writer.Write<float>(_raw.Vector(id));
+            }
+
             writer.WriteChecksum();
         }
         finally
@@ -37,11 +42,11 @@ internal sealed partial class HnswIndex
     }
 
     /// <summary>Reads the body that follows <paramref name="header"/> and validates the graph.</summary>
-    internal static HnswIndex ReadBody(SnapshotReader reader, SnapshotHeader header)
+    internal static HnswIndex ReadBody(SnapshotReader reader, SnapshotHeader header, string? rawVectorDirectory)
     {
-        VectorIndexOptions options = header.ToOptions();
+        VectorIndexOptions options = header.ToOptions(rawVectorDirectory);
         int idLimit = header.IdLimit;
-        int stride = VectorCodec.Stride(header.Metric, header.Dimensions);
+        int stride = VectorCodec.Stride(CodeSpaces.For(header.Metric, header.Quantization), header.Dimensions);
         int linkStride0 = (2 * header.M) + 1;
         if ((long)idLimit * Math.Max(stride, linkStride0) > Array.MaxLength)
         {
@@ -51,6 +56,24 @@ internal sealed partial class HnswIndex
         long needed = (idLimit * (1L + (4L * stride) + 4L + (4L * linkStride0))) + sizeof(ulong);
         VectorIndexSnapshot.EnsureRemaining(reader, needed, "the states, vectors, levels and level-0 links");
         var index = new HnswIndex(options, (ulong)header.LevelSeed, Math.Max(idLimit, 1));
+        try
+        {
+            index.ReadInto(reader, header, idLimit);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+
+        return index;
+    }
+
+    private void ReadInto(SnapshotReader reader, SnapshotHeader header, int idLimit)
+    {
+        HnswIndex index = this;
+        int linkStride0 = _linkStride0;
+        int stride = _stride;
         reader.Read<byte>(index._states.AsSpan(0, idLimit), "the id states");
         reader.Read<float>(index._vectors.AsSpan(0, idLimit * stride), "the vectors");
         reader.Read<int>(index._levels.AsSpan(0, idLimit), "the levels");
@@ -73,13 +96,21 @@ internal sealed partial class HnswIndex
             }
         }
 
+        if (_raw is not null)
+        {
+            VectorIndexSnapshot.EnsureRemaining(reader, (4L * idLimit * _dimensions) + sizeof(ulong), "the raw vectors");
+            for (int id = 0; id < idLimit; id++)
+            {
+                reader.Read<float>(_raw.Vector(id), "the raw vectors");
+            }
+        }
+
         reader.VerifyChecksum();
         VectorIndexSnapshot.ValidateStates(index._states.AsSpan(0, idLimit), header.Count);
         index.ValidateGraph(idLimit, header.EntryPoint, header.TopLevel);
         index._idLimit = idLimit;
         index._count = header.Count;
         index._entry = PackEntry(header.EntryPoint, header.TopLevel);
-        return index;
     }
 
     private void ValidateGraph(int idLimit, int entryPoint, int topLevel)

@@ -13,8 +13,17 @@ internal sealed partial class HnswIndex
     public int Search(ReadOnlySpan<float> query, int k, Span<VectorMatch> results, int? ef = null, IIdFilter? filter = null)
     {
         ValidateQuery(query, k, results.Length);
+        if (ef is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ef), ef, "ef must be positive.");
+        }
+
+        if (_raw is not null)
+        {
+            return SearchQuantized(query, k, results, ef, filter);
+        }
+
         int searchEf = Math.Max(ef ?? _efSearch, k);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(searchEf, nameof(ef));
         float[]? rented = null;
         Span<float> encoded = _stride <= VectorCodec.StackallocThreshold
             ? stackalloc float[_stride]
@@ -22,12 +31,14 @@ internal sealed partial class HnswIndex
         try
         {
             encoded = encoded[.._stride];
-            VectorCodec.Encode(_metric, query, encoded);
+            VectorCodec.Encode(_space, query, encoded);
             ref float q = ref MemoryMarshal.GetReference(encoded);
-            return _metric switch
+            return _space switch
             {
-                VectorMetric.DotProduct => SearchCore<DotProductDistance>(ref q, k, results, searchEf, filter),
-                VectorMetric.Euclidean => SearchCore<SquaredEuclideanDistance>(ref q, k, results, searchEf, filter),
+                CodeSpace.FloatDot => SearchCore<DotProductDistance>(ref q, k, results, searchEf, filter),
+                CodeSpace.FloatEuclidean => SearchCore<SquaredEuclideanDistance>(ref q, k, results, searchEf, filter),
+                CodeSpace.Int8Dot => SearchCore<Int8DotDistance>(ref q, k, results, searchEf, filter),
+                CodeSpace.Int8Euclidean => SearchCore<Int8EuclideanDistance>(ref q, k, results, searchEf, filter),
                 _ => SearchCore<HammingDistance>(ref q, k, results, searchEf, filter),
             };
         }
@@ -47,11 +58,59 @@ internal sealed partial class HnswIndex
         _resizeLock.EnterReadLock();
         try
         {
-            return BruteForce.SearchCandidates(_metric, _vectors, _states, _stride, query, k, candidateIds, results);
+            return _raw is not null
+                ? Rescoring.SearchCandidates(_raw, _metric, _states, query, k, candidateIds, results)
+                : BruteForce.SearchCandidates(_space, _vectors, _states, _stride, query, k, candidateIds, results);
         }
         finally
         {
             _resizeLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// A quantized search: the best k·oversampling ids by code distance (ef raised to at least that), then exact float
+    /// distances from the raw vectors, best k returned. The read lock is held across both steps so the raw file is not
+    /// remapped in between.
+    /// </summary>
+    [SkipLocalsInit]
+    private int SearchQuantized(ReadOnlySpan<float> query, int k, Span<VectorMatch> results, int? ef, IIdFilter? filter)
+    {
+        int candidates = Math.Max(Rescoring.CandidateCount(k, _oversampling), k);
+        int searchEf = Math.Max(ef ?? _efSearch, candidates);
+        VectorMatch[] found = ArrayPool<VectorMatch>.Shared.Rent(candidates);
+        float[]? rented = null;
+        Span<float> encoded = _stride <= VectorCodec.StackallocThreshold
+            ? stackalloc float[_stride]
+            : (rented = ArrayPool<float>.Shared.Rent(_stride));
+        try
+        {
+            encoded = encoded[.._stride];
+            VectorCodec.Encode(_space, query, encoded);
+            ref float q = ref MemoryMarshal.GetReference(encoded);
+            int count = _space switch
+            {
+                CodeSpace.Int8Dot => SearchCore<Int8DotDistance>(ref q, candidates, found, searchEf, filter),
+                CodeSpace.Int8Euclidean => SearchCore<Int8EuclideanDistance>(ref q, candidates, found, searchEf, filter),
+                _ => SearchCore<HammingDistance>(ref q, candidates, found, searchEf, filter),
+            };
+            _resizeLock.EnterReadLock();
+            try
+            {
+                return Rescoring.Rescore(_raw!, _metric, query, found.AsSpan(0, count), k, results); // only called when _raw is set
+            }
+            finally
+            {
+                _resizeLock.ExitReadLock();
+            }
+        }
+        finally
+        {
+            ArrayPool<VectorMatch>.Shared.Return(found);
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
         }
     }
 

@@ -21,6 +21,10 @@ internal sealed partial class HnswIndex : IVectorIndex
     internal const int MaxLevel = 31;
 
     private readonly VectorMetric _metric;
+    private readonly VectorQuantization _quantization;
+    private readonly CodeSpace _space;
+    private readonly int _oversampling;
+    private readonly RawVectorFile? _raw;
     private readonly int _dimensions;
     private readonly int _stride;
     private readonly int _m;
@@ -58,8 +62,11 @@ internal sealed partial class HnswIndex : IVectorIndex
     private HnswIndex(VectorIndexOptions options, ulong levelSeed, int capacity)
     {
         _metric = options.Metric;
+        _quantization = options.Quantization;
+        _space = CodeSpaces.For(_metric, _quantization);
+        _oversampling = options.Oversampling;
         _dimensions = options.Dimensions;
-        _stride = VectorCodec.Stride(_metric, _dimensions);
+        _stride = VectorCodec.Stride(_space, _dimensions);
         _m = options.M;
         _m0 = 2 * options.M;
         _efConstruction = options.EfConstruction;
@@ -76,6 +83,10 @@ internal sealed partial class HnswIndex : IVectorIndex
         _levels = new int[_capacity];
         _states = new byte[_capacity];
         _nodeLocks = new int[_capacity];
+        if (_quantization != VectorQuantization.None)
+        {
+            _raw = new RawVectorFile(options.RawVectorDirectory, _dimensions, _capacity);
+        }
     }
 
     /// <inheritdoc />
@@ -83,6 +94,32 @@ internal sealed partial class HnswIndex : IVectorIndex
 
     /// <inheritdoc />
     public VectorMetric Metric => _metric;
+
+    /// <summary>Gets how the traversed vectors are compressed.</summary>
+    public VectorQuantization Quantization => _quantization;
+
+    /// <summary>Gets how many candidates per requested hit a quantized search rescores.</summary>
+    public int Oversampling => _oversampling;
+
+    /// <inheritdoc />
+    public long VectorBytes => sizeof(float) * (long)_stride * Volatile.Read(ref _capacity);
+
+    /// <inheritdoc />
+    public long RawVectorBytes
+    {
+        get
+        {
+            _resizeLock.EnterReadLock();
+            try
+            {
+                return _raw?.MappedBytes ?? 0;
+            }
+            finally
+            {
+                _resizeLock.ExitReadLock();
+            }
+        }
+    }
 
     /// <summary>Gets M (the upper-level out-degree; level 0 keeps 2·M).</summary>
     public int M => _m;
@@ -153,13 +190,19 @@ internal sealed partial class HnswIndex : IVectorIndex
         EnterSharedWithCapacity(id);
         try
         {
-            switch (_metric)
+            switch (_space)
             {
-                case VectorMetric.DotProduct:
+                case CodeSpace.FloatDot:
                     AddCore<DotProductDistance>(id, vector);
                     break;
-                case VectorMetric.Euclidean:
+                case CodeSpace.FloatEuclidean:
                     AddCore<SquaredEuclideanDistance>(id, vector);
+                    break;
+                case CodeSpace.Int8Dot:
+                    AddCore<Int8DotDistance>(id, vector);
+                    break;
+                case CodeSpace.Int8Euclidean:
+                    AddCore<Int8EuclideanDistance>(id, vector);
                     break;
                 default:
                     AddCore<HammingDistance>(id, vector);
@@ -219,7 +262,14 @@ internal sealed partial class HnswIndex : IVectorIndex
                 throw new KeyNotFoundException($"Id {id} is not in the index.");
             }
 
-            VectorCodec.Decode(_metric, _vectors.AsSpan(id * _stride, _stride), destination);
+            if (_raw is not null)
+            {
+                _raw.Vector(id).CopyTo(destination);
+            }
+            else
+            {
+                VectorCodec.Decode(_metric, _vectors.AsSpan(id * _stride, _stride), destination);
+            }
         }
         finally
         {
@@ -228,7 +278,11 @@ internal sealed partial class HnswIndex : IVectorIndex
     }
 
     /// <inheritdoc />
-    public void Dispose() => _resizeLock.Dispose();
+    public void Dispose()
+    {
+        _raw?.Dispose();
+        _resizeLock.Dispose();
+    }
 
     private static VectorIndexOptions Validated(VectorIndexOptions options)
     {
@@ -279,6 +333,7 @@ internal sealed partial class HnswIndex : IVectorIndex
             Array.Resize(ref _levels, capacity);
             Array.Resize(ref _states, capacity);
             Array.Resize(ref _nodeLocks, capacity);
+            _raw?.EnsureCapacity(capacity);
             Volatile.Write(ref _capacity, capacity);
         }
         finally

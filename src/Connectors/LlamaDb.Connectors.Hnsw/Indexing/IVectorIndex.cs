@@ -24,6 +24,12 @@ internal interface IVectorIndex : IDisposable
     /// <summary>Gets the bytes allocated for vectors, links and per-id state (hnswlib's vectors-plus-links quantity).</summary>
     long MemoryBytes { get; }
 
+    /// <summary>Gets the bytes of the traversed vector block alone (codes when quantized), part of <see cref="MemoryBytes"/>.</summary>
+    long VectorBytes { get; }
+
+    /// <summary>Gets the bytes of full float vectors a quantized index keeps memory-mapped for rescoring (0 when not quantized); not part of <see cref="MemoryBytes"/>.</summary>
+    long RawVectorBytes { get; }
+
     /// <summary>Adds <paramref name="vector"/> under <paramref name="id"/>, or replaces the vector of an id that is present or was removed.</summary>
     void Add(int id, ReadOnlySpan<float> vector);
 
@@ -54,5 +60,7 @@ internal interface IVectorIndex : IDisposable
 
     /// <summary>Reads a snapshot written by <see cref="WriteTo"/> of either index kind.</summary>
     /// <exception cref="InvalidDataException">The stream is not a valid, complete snapshot; the message says what is wrong.</exception>
-    static IVectorIndex ReadFrom(Stream stream) => VectorIndexSnapshot.Read(stream);
+    /// <param name="stream">The snapshot.</param>
+    /// <param name="rawVectorDirectory">Where a quantized index keeps its raw-vector scratch file (temp folder when null).</param>
+    static IVectorIndex ReadFrom(Stream stream, string? rawVectorDirectory = null) => VectorIndexSnapshot.Read(stream, rawVectorDirectory);
 }

@@ -12,10 +12,12 @@ internal readonly record struct SnapshotHeader(
     int IdLimit,
     int Count,
     int EntryPoint,
-    int TopLevel)
+    int TopLevel,
+    VectorQuantization Quantization = VectorQuantization.None,
+    int Oversampling = 4)
 {
     /// <summary>Options equivalent to the header (validated).</summary>
-    public VectorIndexOptions ToOptions()
+    public VectorIndexOptions ToOptions(string? rawVectorDirectory = null)
     {
         var options = new VectorIndexOptions
         {
@@ -25,6 +27,9 @@ internal readonly record struct SnapshotHeader(
             EfConstruction = EfConstruction,
             EfSearch = EfSearch,
             InitialCapacity = Math.Max(IdLimit, 1),
+            Quantization = Quantization,
+            Oversampling = Oversampling,
+            RawVectorDirectory = rawVectorDirectory,
         };
         try
         {

@@ -14,8 +14,32 @@ internal static class VectorCodec
     public const int StackallocThreshold = 1024;
 
     /// <summary>Storage floats per vector.</summary>
-    public static int Stride(VectorMetric metric, int dimensions) =>
-        metric == VectorMetric.Hamming ? ((dimensions + 63) >> 6) * 2 : dimensions;
+    public static int Stride(VectorMetric metric, int dimensions) => Stride(CodeSpaces.For(metric, VectorQuantization.None), dimensions);
+
+    /// <summary>Storage floats per vector in <paramref name="space"/>.</summary>
+    public static int Stride(CodeSpace space, int dimensions) => space switch
+    {
+        CodeSpace.Bits => ((dimensions + 63) >> 6) * 2,
+        CodeSpace.Int8Dot or CodeSpace.Int8Euclidean => Int8Code.Stride(dimensions),
+        _ => dimensions,
+    };
+
+    /// <summary>Writes the stored form of <paramref name="vector"/> in <paramref name="space"/> (stride floats).</summary>
+    public static void Encode(CodeSpace space, ReadOnlySpan<float> vector, Span<float> destination)
+    {
+        switch (space)
+        {
+            case CodeSpace.Bits:
+                Encode(VectorMetric.Hamming, vector, destination);
+                break;
+            case CodeSpace.Int8Dot or CodeSpace.Int8Euclidean:
+                Int8Code.Encode(vector, destination);
+                break;
+            default:
+                vector.CopyTo(destination);
+                break;
+        }
+    }
 
     /// <summary>Writes the stored form of <paramref name="vector"/> into <paramref name="destination"/> (stride floats).</summary>
     public static void Encode(VectorMetric metric, ReadOnlySpan<float> vector, Span<float> destination)
@@ -58,6 +82,16 @@ internal static class VectorCodec
     {
         VectorMetric.DotProduct => DotProductDistance.Distance(ref a, ref b, stride),
         VectorMetric.Euclidean => SquaredEuclideanDistance.Distance(ref a, ref b, stride),
+        _ => HammingDistance.Distance(ref a, ref b, stride),
+    };
+
+    /// <summary>Distance between two stored vectors of <paramref name="space"/> (for cold paths).</summary>
+    public static float Distance(CodeSpace space, ref float a, ref float b, int stride) => space switch
+    {
+        CodeSpace.FloatDot => DotProductDistance.Distance(ref a, ref b, stride),
+        CodeSpace.FloatEuclidean => SquaredEuclideanDistance.Distance(ref a, ref b, stride),
+        CodeSpace.Int8Dot => Int8DotDistance.Distance(ref a, ref b, stride),
+        CodeSpace.Int8Euclidean => Int8EuclideanDistance.Distance(ref a, ref b, stride),
         _ => HammingDistance.Distance(ref a, ref b, stride),
     };
 

@@ -30,11 +30,17 @@ internal sealed class VectorIndexOptions
     /// <summary>Gets or sets the number of id slots allocated up front; the index grows itself beyond it. Defaults to 1024.</summary>
     public int InitialCapacity { get; set; } = 1024;
 
-    /// <summary>Gets or sets the vector compression. Defaults to <see cref="VectorQuantization.None"/> (the only value implemented).</summary>
+    /// <summary>Gets or sets the vector compression. Defaults to <see cref="VectorQuantization.None"/>.</summary>
     public VectorQuantization Quantization { get; set; } = VectorQuantization.None;
 
     /// <summary>Gets or sets how many candidates per requested hit a quantized search rescores. Defaults to 4.</summary>
     public int Oversampling { get; set; } = 4;
+
+    /// <summary>
+    /// Gets or sets the folder of the memory-mapped scratch file that holds the full float vectors of a quantized index
+    /// (see <see cref="RawVectorFile"/>). Defaults to the temp folder; put it on a disk, not a RAM-backed tmpfs.
+    /// </summary>
+    public string? RawVectorDirectory { get; set; }
 
     /// <summary>Returns a copy.</summary>
     public VectorIndexOptions Clone() => (VectorIndexOptions)MemberwiseClone();
@@ -55,9 +61,14 @@ internal sealed class VectorIndexOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EfSearch, nameof(EfSearch));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InitialCapacity, nameof(InitialCapacity));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Oversampling, nameof(Oversampling));
-        if (Quantization != VectorQuantization.None)
+        if (!Enum.IsDefined(Quantization))
         {
-            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Only VectorQuantization.None is implemented.");
+            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Unknown quantization.");
+        }
+
+        if (Quantization != VectorQuantization.None && Metric == VectorMetric.Hamming)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Hamming vectors are already one bit per dimension; quantization applies to float vectors only.");
         }
     }
 }

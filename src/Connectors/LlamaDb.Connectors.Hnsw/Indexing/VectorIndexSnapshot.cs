@@ -3,21 +3,23 @@ namespace LlamaDb.Connectors.Hnsw.Indexing;
 /// <summary>
 /// The binary snapshot format shared by both index kinds (little-endian; ids are the caller's ids):
 /// <code>
-/// magic "LLDBVIDX" | int32 format version (1) | int32 kind | int32 metric | int32 dimensions | int32 M
+/// magic "LLDBVIDX" | int32 format version (2) | int32 kind | int32 metric | int32 dimensions | int32 M
 /// | int32 efConstruction | int32 efSearch | int64 level seed | int32 id limit | int32 live count
-/// | int32 entry point | int32 top level
-/// | byte state[id limit] | float vectors[id limit × stride]
+/// | int32 entry point | int32 top level | version 2: int32 quantization | int32 oversampling
+/// | byte state[id limit] | float vectors[id limit × stride] (stored form: floats, packed bits or int8 codes)
 /// | HNSW only: int32 level[id limit] | int32 level-0 lists[id limit × (2M + 1)]
 /// |            for each present id with level L &gt; 0: int32 upper lists[L × (M + 1)]
+/// | quantized only: float raw vectors[id limit × dimensions]
 /// | uint64 checksum of everything before it
 /// </code>
 /// A list is a count followed by that many ids, padded to the fixed width. Reading validates every field, the
 /// checksum and the graph (counts, id ranges, levels) and throws <see cref="InvalidDataException"/> naming what is wrong.
+/// Version 1 snapshots (no quantization fields) are still read.
 /// </summary>
 internal static class VectorIndexSnapshot
 {
     /// <summary>The current format version.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>The 8 magic bytes.</summary>
     public static ReadOnlySpan<byte> Magic => "LLDBVIDX"u8;
@@ -43,10 +45,12 @@ internal static class VectorIndexSnapshot
         writer.Write(header.Count);
         writer.Write(header.EntryPoint);
         writer.Write(header.TopLevel);
+        writer.Write((int)header.Quantization);
+        writer.Write(header.Oversampling);
     }
 
     /// <summary>Reads a snapshot of either kind.</summary>
-    public static IVectorIndex Read(Stream stream)
+    public static IVectorIndex Read(Stream stream, string? rawVectorDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!BitConverter.IsLittleEndian)
@@ -65,7 +69,7 @@ internal static class VectorIndexSnapshot
 
         var reader = new SnapshotReader(stream);
         SnapshotHeader header = ReadHeader(reader);
-        return header.Kind == VectorIndexKind.Hnsw ? HnswIndex.ReadBody(reader, header) : FlatIndex.ReadBody(reader, header);
+        return header.Kind == VectorIndexKind.Hnsw ? HnswIndex.ReadBody(reader, header, rawVectorDirectory) : FlatIndex.ReadBody(reader, header, rawVectorDirectory);
     }
 
     private static SnapshotHeader ReadHeader(SnapshotReader reader)
@@ -78,9 +82,9 @@ internal static class VectorIndexSnapshot
         }
 
         int version = reader.ReadInt32("the format version");
-        if (version != FormatVersion)
+        if (version is not (1 or FormatVersion))
         {
-            throw new InvalidDataException($"The index snapshot has format version {version}; this build reads version {FormatVersion}.");
+            throw new InvalidDataException($"The index snapshot has format version {version}; this build reads versions 1 to {FormatVersion}.");
         }
 
         var kind = (VectorIndexKind)reader.ReadInt32("the index kind");
@@ -95,7 +99,7 @@ internal static class VectorIndexSnapshot
             throw new InvalidDataException($"The index snapshot has an unknown metric {(int)metric}.");
         }
 
-        var header = new SnapshotHeader(
+        SnapshotHeader header = new(
             kind,
             metric,
             reader.ReadInt32("the dimensions"),
@@ -107,6 +111,17 @@ internal static class VectorIndexSnapshot
             reader.ReadInt32("the live count"),
             reader.ReadInt32("the entry point"),
             reader.ReadInt32("the top level"));
+        if (version >= 2)
+        {
+            var quantization = (VectorQuantization)reader.ReadInt32("the quantization");
+            if (!Enum.IsDefined(quantization))
+            {
+                throw new InvalidDataException($"The index snapshot has an unknown quantization {(int)quantization}.");
+            }
+
+            header = header with { Quantization = quantization, Oversampling = reader.ReadInt32("the oversampling") };
+        }
+
         _ = header.ToOptions(); // validates the parameters
         if (header.IdLimit < 0 || header.Count < 0 || header.Count > header.IdLimit)
         {
