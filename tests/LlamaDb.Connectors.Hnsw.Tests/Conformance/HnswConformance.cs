@@ -12,7 +12,10 @@ public class HnswFixture : VectorStoreFixture
     public override VectorStore CreateStore() => new HnswVectorStore(_folder);
 
     public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(VectorStore store, string name, VectorStoreCollectionDefinition? definition, IEmbeddingGenerator embeddingGenerator) =>
-        ((HnswVectorStore)store).GetCollection<TKey, TRecord>(name, new HnswCollectionOptions { Definition = definition, EmbeddingGenerator = embeddingGenerator, Seed = 1 });
+        ((HnswVectorStore)store).GetCollection<TKey, TRecord>(name, new HnswCollectionOptions { Definition = definition, EmbeddingGenerator = embeddingGenerator, Seed = 1, Quantization = Quantization });
+
+    /// <summary>Gets the quantization every collection of this fixture uses.</summary>
+    protected virtual HnswQuantization Quantization => HnswQuantization.None;
 
     public override async Task DisposeAsync()
     {
@@ -25,6 +28,18 @@ public class HnswFixture : VectorStoreFixture
 public sealed class FlatFixture : HnswFixture
 {
     public override string IndexKind => VectorData.IndexKind.Flat;
+}
+
+/// <summary>HNSW over int8 codes, rescored with the float vectors.</summary>
+public sealed class Int8Fixture : HnswFixture
+{
+    protected override HnswQuantization Quantization => HnswQuantization.Int8;
+}
+
+/// <summary>HNSW over binary sign codes, rescored with the float vectors.</summary>
+public sealed class BinaryFixture : HnswFixture
+{
+    protected override HnswQuantization Quantization => HnswQuantization.Binary;
 }
 
 public sealed class HnswCollectionManagementTests(HnswFixture fixture) : CollectionManagementConformanceTests<HnswFixture>(fixture);
@@ -48,3 +63,19 @@ public sealed class FlatVectorSearchTests(FlatFixture fixture) : VectorSearchCon
 public sealed class FlatFilterTests(FlatFixture fixture) : FilterConformanceTests<FlatFixture>(fixture);
 
 public sealed class FlatHybridSearchTests(FlatFixture fixture) : HybridSearchConformanceTests<FlatFixture>(fixture);
+
+public sealed class Int8CrudTests(Int8Fixture fixture) : CrudConformanceTests<Int8Fixture>(fixture);
+
+public sealed class Int8VectorSearchTests(Int8Fixture fixture) : VectorSearchConformanceTests<Int8Fixture>(fixture);
+
+public sealed class Int8FilterTests(Int8Fixture fixture) : FilterConformanceTests<Int8Fixture>(fixture);
+
+public sealed class Int8HybridSearchTests(Int8Fixture fixture) : HybridSearchConformanceTests<Int8Fixture>(fixture);
+
+public sealed class Int8EmbeddingGenerationTests(Int8Fixture fixture) : EmbeddingGenerationConformanceTests<Int8Fixture>(fixture);
+
+public sealed class Int8DynamicRecordTests(Int8Fixture fixture) : DynamicRecordConformanceTests<Int8Fixture>(fixture);
+
+public sealed class BinaryVectorSearchTests(BinaryFixture fixture) : VectorSearchConformanceTests<BinaryFixture>(fixture);
+
+public sealed class BinaryFilterTests(BinaryFixture fixture) : FilterConformanceTests<BinaryFixture>(fixture);

@@ -117,7 +117,7 @@ public sealed class VectorIndexSnapshotTests
         const int n = 40;
         const int m = 4;
         byte[] snapshot = SmallSnapshot("hnsw", n, m);
-        int states = 60;
+        int states = 68; // magic, version, 13 header fields (format 2)
         int vectors = states + n;
         int levels = vectors + (n * 3 * sizeof(float));
         int links0 = levels + (n * sizeof(int));
@@ -166,8 +166,8 @@ public sealed class VectorIndexSnapshotTests
     /// <summary>Recomputes the trailing checksum section by section, as <see cref="SnapshotWriter"/> folds it.</summary>
     private static void RewriteChecksum(byte[] snapshot, int n, int m)
     {
-        var sections = new List<int> { 8, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4, 4, 4, n, n * 3 * sizeof(float), n * sizeof(int), n * ((2 * m) + 1) * sizeof(int) };
-        int levels = 60 + n + (n * 3 * sizeof(float));
+        var sections = new List<int> { 8, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4, 4, 4, 4, 4, n, n * 3 * sizeof(float), n * sizeof(int), n * ((2 * m) + 1) * sizeof(int) };
+        int levels = 68 + n + (n * 3 * sizeof(float));
         for (int id = 0; id < n; id++)
         {
             int level = BinaryPrimitives.ReadInt32LittleEndian(snapshot.AsSpan(levels + (id * sizeof(int))));

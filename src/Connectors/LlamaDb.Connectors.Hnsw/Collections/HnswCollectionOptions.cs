@@ -28,6 +28,12 @@ public sealed class HnswCollectionOptions : VectorStoreCollectionOptions
             HybridRankConstant = source.HybridRankConstant;
             HybridVectorWeight = source.HybridVectorWeight;
             HybridKeywordWeight = source.HybridKeywordWeight;
+            Quantization = source.Quantization;
+            Oversampling = source.Oversampling;
+            foreach (KeyValuePair<string, HnswQuantization> pair in source.PropertyQuantization)
+            {
+                PropertyQuantization[pair.Key] = pair.Value;
+            }
         }
     }
 
@@ -67,8 +73,38 @@ public sealed class HnswCollectionOptions : VectorStoreCollectionOptions
     /// <summary>Weight of the keyword (BM25) ranking in hybrid search. Defaults to 1.</summary>
     public double HybridKeywordWeight { get; set; } = 1.0;
 
+    /// <summary>
+    /// How float vector properties are compressed in memory, unless <see cref="PropertyQuantization"/> names them.
+    /// With <see cref="HnswQuantization.Int8"/> or <see cref="HnswQuantization.Binary"/> the index searches compact codes,
+    /// keeps the full vectors in a memory-mapped file in the collection folder, and rescores the best
+    /// top × <see cref="Oversampling"/> candidates exactly. Binary (Hamming) vector properties are already bits and are
+    /// left alone. Applies when the collection is created; an existing collection keeps what it was created with.
+    /// Defaults to <see cref="HnswQuantization.None"/>.
+    /// </summary>
+    public HnswQuantization Quantization { get; set; } = HnswQuantization.None;
+
+    /// <summary>Per vector property (model or storage name): its quantization, overriding <see cref="Quantization"/>.</summary>
+    public IDictionary<string, HnswQuantization> PropertyQuantization { get; } = new Dictionary<string, HnswQuantization>(StringComparer.Ordinal);
+
+    /// <summary>Candidates rescored per requested result by a quantized search (top × this). Defaults to 4.</summary>
+    public int Oversampling { get; set; } = 4;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Oversampling, nameof(Oversampling));
+        if (!Enum.IsDefined(Quantization))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Unknown quantization.");
+        }
+
+        foreach (KeyValuePair<string, HnswQuantization> pair in PropertyQuantization)
+        {
+            if (!Enum.IsDefined(pair.Value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(PropertyQuantization), pair.Value, $"Unknown quantization for property '{pair.Key}'.");
+            }
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(M, 2, nameof(M));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EfConstruction, nameof(EfConstruction));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EfSearch, nameof(EfSearch));
@@ -87,6 +123,19 @@ public sealed class HnswCollectionOptions : VectorStoreCollectionOptions
             throw new ArgumentOutOfRangeException(nameof(CompactionTombstoneRatio), CompactionTombstoneRatio, "CompactionTombstoneRatio must be in (0, 1].");
         }
     }
+}
+
+/// <summary>How an embedded collection compresses a float vector property in memory.</summary>
+public enum HnswQuantization
+{
+    /// <summary>Full float vectors in memory.</summary>
+    None,
+
+    /// <summary>8-bit scalar codes (a quarter of the float size), rescored with the full vectors.</summary>
+    Int8,
+
+    /// <summary>1-bit sign codes (a thirty-second of the float size), rescored with the full vectors; best for centered embeddings.</summary>
+    Binary,
 }
 
 /// <summary>When an embedded collection's writes become durable.</summary>

@@ -66,7 +66,7 @@ internal sealed partial class CollectionEngine
         {
             for (int v = 0; v < vectorIndexes.Length; v++)
             {
-                vectorIndexes[v] = CreateIndex(Schema, Schema.Vectors[v]);
+                vectorIndexes[v] = CreateIndex(Schema, Schema.Vectors[v], _directory);
             }
 
             for (int d = 0; d < textIndexes.Length; d++)

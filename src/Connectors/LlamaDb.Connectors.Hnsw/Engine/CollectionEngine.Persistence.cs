@@ -165,7 +165,7 @@ internal sealed partial class CollectionEngine
             _vectorIndexes[v] = SnapshotFile.Read(path, "vectors", 1, (stream, snapshotLsn) =>
             {
                 RequireLsn(path, snapshotLsn, lsn);
-                IVectorIndex index = IVectorIndex.ReadFrom(stream);
+                IVectorIndex index = IVectorIndex.ReadFrom(stream, _directory);
                 if (index.Dimensions != Schema.Vectors[v].Dimensions)
                 {
                     index.Dispose();

@@ -48,7 +48,7 @@ internal sealed partial class CollectionEngine : IDisposable
         _vectorIndexes = new IVectorIndex[schema.Vectors.Count];
         for (int i = 0; i < _vectorIndexes.Length; i++)
         {
-            _vectorIndexes[i] = CreateIndex(schema, schema.Vectors[i]);
+            _vectorIndexes[i] = CreateIndex(schema, schema.Vectors[i], directory);
         }
 
         _textIndexes = new Bm25Index?[schema.Data.Count];
@@ -88,7 +88,7 @@ internal sealed partial class CollectionEngine : IDisposable
         }
     }
 
-    internal static IVectorIndex CreateIndex(CollectionSchema schema, SchemaProperty vector)
+    internal static IVectorIndex CreateIndex(CollectionSchema schema, SchemaProperty vector, string directory)
     {
         var options = new VectorIndexOptions
         {
@@ -103,9 +103,21 @@ internal sealed partial class CollectionEngine : IDisposable
             EfConstruction = schema.EfConstruction,
             EfSearch = schema.EfSearch,
             Seed = schema.Seed,
+            Quantization = QuantizationOf(vector),
+            Oversampling = vector.Oversampling ?? 4,
+            RawVectorDirectory = directory,
         };
         return vector.IndexKind == IndexKind.Flat ? new FlatIndex(options) : new HnswIndex(options);
     }
+
+    /// <summary>The index quantization a stored vector property asks for.</summary>
+    internal static VectorQuantization QuantizationOf(SchemaProperty vector) => vector.Quantization switch
+    {
+        null => VectorQuantization.None,
+        "int8" => VectorQuantization.Int8,
+        "binary" => VectorQuantization.Binary,
+        string other => throw new InvalidDataException($"Vector property '{vector.StorageName}' has an unknown quantization '{other}' in collection.json."),
+    };
 
     /// <summary>Whether vectors of this property are normalized at insert (cosine becomes a dot product).</summary>
     internal bool Normalizes(int vectorIndex) =>

@@ -77,6 +77,8 @@ internal sealed class CollectionSchema
                 Dimensions = vector.Dimensions,
                 DistanceFunction = vector.DistanceFunction,
                 IndexKind = vector.IndexKind,
+                Quantization = QuantizationFor(vector, options),
+                Oversampling = QuantizationFor(vector, options) is null ? null : options.Oversampling,
             });
         }
 
@@ -154,6 +156,32 @@ internal sealed class CollectionSchema
         }
     }
 
+    /// <summary>"int8", "binary" or null for a vector property, from the options; refuses quantizing a binary vector by name.</summary>
+    private static string? QuantizationFor(VectorPropertyModel vector, HnswCollectionOptions options)
+    {
+        HnswQuantization quantization = options.Quantization;
+        bool named = options.PropertyQuantization.TryGetValue(vector.ModelName, out HnswQuantization byName)
+            || options.PropertyQuantization.TryGetValue(vector.StorageName, out byName);
+        if (named)
+        {
+            quantization = byName;
+        }
+
+        if (vector.IsBinary)
+        {
+            return named && quantization != HnswQuantization.None
+                ? throw new ArgumentException($"Vector property '{vector.ModelName}' holds binary vectors (already one bit per dimension); {quantization} quantization applies to float vectors only.", nameof(options))
+                : null;
+        }
+
+        return quantization switch
+        {
+            HnswQuantization.Int8 => "int8",
+            HnswQuantization.Binary => "binary",
+            _ => null,
+        };
+    }
+
     private static string KeyTypeName(Type type) => type == typeof(object) ? "object" : type.Name;
 }
 
@@ -175,4 +203,10 @@ internal sealed class SchemaProperty
     public string? DistanceFunction { get; set; }
 
     public string? IndexKind { get; set; }
+
+    /// <summary>"int8", "binary", or null (full floats in memory).</summary>
+    public string? Quantization { get; set; }
+
+    /// <summary>Candidates rescored per result when quantized.</summary>
+    public int? Oversampling { get; set; }
 }
