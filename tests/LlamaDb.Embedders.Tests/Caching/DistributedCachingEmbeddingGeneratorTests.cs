@@ -2,13 +2,12 @@ using LlamaDb.Embedders.Tests.TestDoubles;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace LlamaDb.Embedders.Tests.Caching;
 
 public sealed class DistributedCachingEmbeddingGeneratorTests
 {
-    private static MemoryDistributedCache NewStorage() => new(Options.Create(new MemoryDistributedCacheOptions()));
+    private static MemoryDistributedCache NewStorage() => new(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
 
     [Fact]
     public async Task GenerateAsync_SecondGeneratorOverSameStorage_ServesExactFloatsWithoutInnerCall()

@@ -126,6 +126,8 @@ public sealed class BatchingEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
         GeneratedEmbeddings<TEmbedding> result;
         try
         {
+            // A slot released as the call is cancelled can still be handed to this waiter; never start work then.
+            cancellationToken.ThrowIfCancellationRequested();
             result = await base.GenerateAsync(batch, options, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The inner embedding generator returned null.");
         }
