@@ -78,6 +78,19 @@ public sealed class LoggingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_InformationLevelAndInnerThrows_StillLogsFailed()
+    {
+        var logs = new CapturingLoggerProvider(LogLevel.Information);
+        using var generator = new LoggingEmbeddingGenerator<string, Embedding<float>>(
+            new FailingEmbeddingGenerator(new InvalidOperationException("boom")), logs.CreateLogger("t"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => generator.GenerateAsync(["x"]));
+
+        var entry = Assert.Single(logs.Entries);
+        Assert.Equal("EmbeddingsFailed", entry.EventId.Name);
+    }
+
+    [Fact]
     public void UseLogging_NoLoggerFactoryAnywhere_AddsNoStage()
     {
         var inner = new CountingEmbeddingGenerator();

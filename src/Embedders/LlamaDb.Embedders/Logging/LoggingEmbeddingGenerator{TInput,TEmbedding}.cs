@@ -42,17 +42,18 @@ public sealed class LoggingEmbeddingGenerator<TInput, TEmbedding> : DelegatingEm
         IEnumerable<TInput> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (!_logger.IsEnabled(LogLevel.Debug))
+        if (!_logger.IsEnabled(LogLevel.Error))
         {
             return await base.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
         }
 
         TInput[] inputs = values as TInput[] ?? [.. values];
+        bool debug = _logger.IsEnabled(LogLevel.Debug);
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             EmbeddingLog.InvokedSensitive(_logger, inputs.Length, AsJson(inputs), AsJson(options));
         }
-        else
+        else if (debug)
         {
             EmbeddingLog.Invoked(_logger, inputs.Length);
         }
@@ -61,7 +62,11 @@ public sealed class LoggingEmbeddingGenerator<TInput, TEmbedding> : DelegatingEm
         try
         {
             GeneratedEmbeddings<TEmbedding> result = await base.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
-            EmbeddingLog.Completed(_logger, result.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Usage?.InputTokenCount);
+            if (debug)
+            {
+                EmbeddingLog.Completed(_logger, result.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Usage?.InputTokenCount);
+            }
+
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
