@@ -121,6 +121,18 @@ public sealed class BatchingEmbeddingGeneratorTests
         Assert.Contains("starting at index 0", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GenerateAsync_NoInputs_ReturnsEmptyWithoutInnerCall()
+    {
+        var inner = new CountingEmbeddingGenerator();
+        using var generator = new BatchingEmbeddingGenerator<string, Embedding<float>>(inner, maxBatchSize: 2);
+
+        GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync([]);
+
+        Assert.Empty(result);
+        Assert.Equal(0, inner.CallCount);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 0)]

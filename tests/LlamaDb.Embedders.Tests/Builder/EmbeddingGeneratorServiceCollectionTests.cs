@@ -82,6 +82,26 @@ public sealed class EmbeddingGeneratorServiceCollectionTests
     }
 
     [Fact]
+    public async Task Use_AnonymousStage_SeesInputsAndCallsTheNextStage()
+    {
+        var inner = new CountingEmbeddingGenerator();
+        var seen = new List<string>();
+        using IEmbeddingGenerator<string, Embedding<float>> generator = inner.AsBuilder()
+            .Use(async (values, options, next, cancellationToken) =>
+            {
+                seen.AddRange(values);
+                return await next.GenerateAsync(values.Select(v => v.ToUpperInvariant()), options, cancellationToken);
+            })
+            .Build();
+
+        GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["a", "b"]);
+
+        Assert.Equal(["a", "b"], seen);
+        Assert.Equal(["A", "B"], inner.Calls.Single().Inputs);
+        Assert.Equal(2, result.Count);
+    }
+
+    [Fact]
     public void Build_StagesRunInTheOrderAdded_FirstIsOutermost()
     {
         var order = new List<string>();

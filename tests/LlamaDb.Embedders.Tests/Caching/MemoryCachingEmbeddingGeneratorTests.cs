@@ -96,6 +96,17 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void GetCacheKey_KnownInputs_MatchesPinnedValue()
+    {
+        // Pins the key derivation: if this changes, cached entries written by earlier versions would be misread,
+        // so bump the key version prefix together with the pinned value.
+        using var cache = new KeyExposingCache(new CountingEmbeddingGenerator(modelId: "all-MiniLM-L6-v2", providerName: "onnx"));
+        var options = new EmbeddingGenerationOptions { Dimensions = 384, AdditionalProperties = new() { ["input_type"] = "search_query", ["a"] = 1 } };
+
+        Assert.Equal("llamadb:embedding:v1:972edb7f89879839e6f49082483f96a745aee7977d48c5a566c88005836b0235", cache.Key("hello", options));
+    }
+
+    [Fact]
     public async Task GenerateAsync_RawRepresentationFactory_BypassesCache()
     {
         var inner = new CountingEmbeddingGenerator();

@@ -42,6 +42,11 @@ public sealed class BatchingEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
     {
         ArgumentNullException.ThrowIfNull(values);
         TInput[] inputs = values as TInput[] ?? [.. values];
+        if (inputs.Length == 0)
+        {
+            return [];
+        }
+
         if (inputs.Length <= MaxBatchSize)
         {
             return await GenerateBatchAsync(inputs, 0, options, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,9 @@ public abstract class CachingEmbeddingGenerator<TInput, TEmbedding> : Delegating
     /// <summary>The prefix of every key; bump the version when the key derivation changes.</summary>
     private const string KeyPrefix = "llamadb:embedding:v1:";
 
+    /// <summary>The embedding type's name without assembly versions, so keys survive runtime and package upgrades.</summary>
+    private static readonly string s_embeddingTypeName = StableTypeName(typeof(TEmbedding));
+
     private EmbeddingGeneratorMetadata? _innerMetadata;
     private bool _innerMetadataRead;
 
@@ -145,7 +148,7 @@ public abstract class CachingEmbeddingGenerator<TInput, TEmbedding> : Delegating
     {
         EmbeddingGeneratorMetadata? metadata = GetInnerMetadata();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendString(hash, typeof(TEmbedding).FullName);
+        AppendString(hash, s_embeddingTypeName);
         AppendString(hash, metadata?.ProviderName);
         AppendString(hash, metadata?.DefaultModelId);
         AppendString(hash, options?.ModelId);
@@ -203,6 +206,11 @@ public abstract class CachingEmbeddingGenerator<TInput, TEmbedding> : Delegating
 
         return _innerMetadata;
     }
+
+    private static string StableTypeName(Type type) =>
+        type.IsGenericType
+            ? $"{type.Namespace}.{type.Name}[{string.Join(",", type.GetGenericArguments().Select(StableTypeName))}]"
+            : type.FullName ?? type.Name;
 
     private static void AppendInt32(IncrementalHash hash, int value)
     {
