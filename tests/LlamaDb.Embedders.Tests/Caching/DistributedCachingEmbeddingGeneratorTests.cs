@@ -37,7 +37,6 @@ public sealed class DistributedCachingEmbeddingGeneratorTests
     {
         MemoryDistributedCache storage = NewStorage();
         var inner = new CountingEmbeddingGenerator(dimensions: 256);
-        using var cache = new DistributedCachingEmbeddingGenerator<string, Embedding<float>>(inner, storage);
         var keys = new KeyCapturingCache(storage);
         using var capturing = new DistributedCachingEmbeddingGenerator<string, Embedding<float>>(inner, keys);
 
