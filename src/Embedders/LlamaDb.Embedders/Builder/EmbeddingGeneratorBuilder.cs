@@ -50,6 +50,19 @@ public sealed class EmbeddingGeneratorBuilder<TInput, TEmbedding>
         return this;
     }
 
+    /// <summary>
+    /// Adds a stage from a delegate that gets each call's inputs, options, the next stage and the cancellation token,
+    /// and returns the embeddings (typically by calling the next stage, before or after doing its own work).
+    /// </summary>
+    /// <param name="generateFunc">The stage's <c>GenerateAsync</c>.</param>
+    /// <returns>This builder.</returns>
+    public EmbeddingGeneratorBuilder<TInput, TEmbedding> Use(
+        Func<IEnumerable<TInput>, EmbeddingGenerationOptions?, IEmbeddingGenerator<TInput, TEmbedding>, CancellationToken, Task<GeneratedEmbeddings<TEmbedding>>> generateFunc)
+    {
+        ArgumentNullException.ThrowIfNull(generateFunc);
+        return Use((inner, _) => new AnonymousDelegatingEmbeddingGenerator<TInput, TEmbedding>(inner, generateFunc));
+    }
+
     /// <summary>Builds the pipeline: each stage wraps the next, the last wraps the inner generator.</summary>
     /// <param name="services">Services for the stages; an empty provider when <see langword="null"/>.</param>
     /// <returns>The outermost generator.</returns>

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.AI;
+
+namespace LlamaDb.Embedders;
+
+/// <summary>
+/// The <c>input_type</c> convention: <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>[<see cref="PropertyName"/>]
+/// says what the inputs are for. Hosted providers map it to their own field (Cohere's <c>input_type</c>); local models
+/// get the matching text prefix from <see cref="InputTypePrefixingEmbeddingGenerator{TEmbedding}"/>.
+/// </summary>
+public static class EmbeddingInputTypes
+{
+    /// <summary>The additional-property name: <c>input_type</c>.</summary>
+    public const string PropertyName = "input_type";
+
+    /// <summary>Inputs are search queries: <c>search_query</c>.</summary>
+    public const string SearchQuery = "search_query";
+
+    /// <summary>Inputs are documents (passages) to be searched: <c>search_document</c>.</summary>
+    public const string SearchDocument = "search_document";
+
+    /// <summary>Inputs are texts to classify: <c>classification</c>.</summary>
+    public const string Classification = "classification";
+
+    /// <summary>Inputs are texts to cluster: <c>clustering</c>.</summary>
+    public const string Clustering = "clustering";
+
+    /// <summary>Returns a copy of <paramref name="options"/> (or new options) with <c>input_type</c> set to <paramref name="inputType"/>.</summary>
+    /// <param name="options">The options to copy; not modified.</param>
+    /// <param name="inputType">The input type, e.g. <see cref="SearchQuery"/>.</param>
+    /// <returns>The new options.</returns>
+    public static EmbeddingGenerationOptions WithInputType(this EmbeddingGenerationOptions? options, string inputType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputType);
+        EmbeddingGenerationOptions copy = options?.Clone() ?? new EmbeddingGenerationOptions();
+        copy.AdditionalProperties = copy.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(copy.AdditionalProperties);
+        copy.AdditionalProperties[PropertyName] = inputType;
+        return copy;
+    }
+
+    /// <summary>Reads <c>input_type</c> from <paramref name="options"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The input type, or <see langword="null"/> when absent.</returns>
+    /// <exception cref="ArgumentException">The value is present but not a string.</exception>
+    public static string? GetInputType(this EmbeddingGenerationOptions? options)
+    {
+        if (options?.AdditionalProperties is null || !options.AdditionalProperties.TryGetValue(PropertyName, out object? value) || value is null)
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            string text => text,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString(),
+            _ => throw new ArgumentException(
+                $"The '{PropertyName}' additional property must be a string; it is a {value.GetType().Name}.", nameof(options)),
+        };
+    }
+}

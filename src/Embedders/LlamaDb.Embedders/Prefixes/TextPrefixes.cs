@@ -1,0 +1,89 @@
+namespace LlamaDb.Embedders;
+
+/// <summary>
+/// The text prefixes a local embedding model expects for each <c>input_type</c>. A <see langword="null"/> prefix means
+/// the model has no convention for that input type (asking for it is an error); an empty prefix means "no prefix".
+/// </summary>
+public sealed class TextPrefixes
+{
+    /// <summary>Gets the E5 prefixes (intfloat/e5-*, multilingual-e5-*): <c>"query: "</c> and <c>"passage: "</c>; classification and clustering use <c>"query: "</c> as the E5 authors advise for non-retrieval tasks.</summary>
+    public static TextPrefixes E5 { get; } = new()
+    {
+        Query = "query: ",
+        Document = "passage: ",
+        Classification = "query: ",
+        Clustering = "query: ",
+    };
+
+    /// <summary>Gets the BGE English v1.5 prefixes: the query instruction <c>"Represent this sentence for searching relevant passages: "</c>; documents, classification and clustering texts get none.</summary>
+    public static TextPrefixes Bge { get; } = new()
+    {
+        Query = "Represent this sentence for searching relevant passages: ",
+        Document = string.Empty,
+        Classification = string.Empty,
+        Clustering = string.Empty,
+    };
+
+    /// <summary>Gets the nomic-embed-text prefixes: <c>"search_query: "</c>, <c>"search_document: "</c>, <c>"classification: "</c>, <c>"clustering: "</c>.</summary>
+    public static TextPrefixes Nomic { get; } = new()
+    {
+        Query = "search_query: ",
+        Document = "search_document: ",
+        Classification = "classification: ",
+        Clustering = "clustering: ",
+    };
+
+    /// <summary>Gets the prefix for <c>search_query</c> inputs.</summary>
+    public string? Query { get; init; }
+
+    /// <summary>Gets the prefix for <c>search_document</c> inputs.</summary>
+    public string? Document { get; init; }
+
+    /// <summary>Gets the prefix for <c>classification</c> inputs.</summary>
+    public string? Classification { get; init; }
+
+    /// <summary>Gets the prefix for <c>clustering</c> inputs.</summary>
+    public string? Clustering { get; init; }
+
+    /// <summary>Returns the prefix for <paramref name="inputType"/>.</summary>
+    /// <param name="inputType">One of the <see cref="EmbeddingInputTypes"/> values.</param>
+    /// <returns>The prefix (possibly empty).</returns>
+    /// <exception cref="NotSupportedException"><paramref name="inputType"/> is unknown or has no prefix here.</exception>
+    public string GetPrefix(string inputType)
+    {
+        ArgumentNullException.ThrowIfNull(inputType);
+        string? prefix = inputType switch
+        {
+            EmbeddingInputTypes.SearchQuery => Query,
+            EmbeddingInputTypes.SearchDocument => Document,
+            EmbeddingInputTypes.Classification => Classification,
+            EmbeddingInputTypes.Clustering => Clustering,
+            _ => null,
+        };
+        return prefix ?? throw new NotSupportedException(
+            $"input_type '{inputType}' has no text prefix for this model; supported: {string.Join(", ", Supported())}.");
+    }
+
+    private IEnumerable<string> Supported()
+    {
+        if (Query is not null)
+        {
+            yield return EmbeddingInputTypes.SearchQuery;
+        }
+
+        if (Document is not null)
+        {
+            yield return EmbeddingInputTypes.SearchDocument;
+        }
+
+        if (Classification is not null)
+        {
+            yield return EmbeddingInputTypes.Classification;
+        }
+
+        if (Clustering is not null)
+        {
+            yield return EmbeddingInputTypes.Clustering;
+        }
+    }
+}
