@@ -34,10 +34,12 @@ internal static class BenchStoreCommand
         var metric = new Option<string>("--metric") { Description = "cosine, ip or l2.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("cosine", "ip", "l2");
         var ef = new Option<int>("--ef") { Description = "EfSearch for the search pass.", DefaultValueFactory = _ => 100 };
+        var quantization = new Option<string>("--quantization") { Description = "none, int8 or binary (vectors in memory as codes, rescored from the memory-mapped floats).", DefaultValueFactory = _ => "none" };
+        quantization.AcceptOnlyFromAmong("none", "int8", "binary");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("store", "Measure the embedded store: durable upsert throughput, checkpoint, reopen and search.")
         {
-            baseFile, queryFile, store, batch, limit, metric, ef, json,
+            baseFile, queryFile, store, batch, limit, metric, ef, quantization, json,
         };
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
@@ -74,7 +76,18 @@ internal static class BenchStoreCommand
                     new VectorStoreVectorProperty(nameof(BenchRecord.Vector), typeof(ReadOnlyMemory<float>), dimensions) { DistanceFunction = distance },
                 ],
             };
-            var options = new HnswCollectionOptions { Definition = definition, EfSearch = parseResult.GetValue(ef), Seed = 42 };
+            var options = new HnswCollectionOptions
+            {
+                Definition = definition,
+                EfSearch = parseResult.GetValue(ef),
+                Seed = 42,
+                Quantization = parseResult.GetValue(quantization) switch
+                {
+                    "int8" => HnswQuantization.Int8,
+                    "binary" => HnswQuantization.Binary,
+                    _ => HnswQuantization.None,
+                },
+            };
 
             DirectoryInfo? given = parseResult.GetValue(store);
             string root = given?.FullName ?? Path.Combine(Path.GetTempPath(), $"llamadb-bench-store-{Guid.NewGuid():N}");
@@ -139,6 +152,7 @@ internal static class BenchStoreCommand
                         ["records"] = count,
                         ["dimensions"] = dimensions,
                         ["batch"] = batchSize,
+                        ["quantization"] = parseResult.GetValue(quantization)!,
                         ["upsert_seconds"] = Math.Round(upsertSeconds, 3),
                         ["upserts_per_second"] = Math.Round(count / upsertSeconds, 1),
                         ["checkpoint_seconds"] = Math.Round(checkpointSeconds, 3),
@@ -149,7 +163,7 @@ internal static class BenchStoreCommand
                 }
                 else
                 {
-                    Console.WriteLine($"{count} x {dimensions}: upsert {count / upsertSeconds:F0}/s (batch {batchSize}, durable per batch), checkpoint {checkpointSeconds:F2} s, reopen {reopenSeconds:F2} s, search {qps:F0} QPS, {bytes / (1024.0 * 1024.0):F1} MiB on disk");
+                    Console.WriteLine($"{count} x {dimensions}: upsert {count / upsertSeconds:F0}/s (batch {batchSize}, durable per batch, quantization {parseResult.GetValue(quantization)}), checkpoint {checkpointSeconds:F2} s, reopen {reopenSeconds:F2} s, search {qps:F0} QPS, {bytes / (1024.0 * 1024.0):F1} MiB on disk");
                 }
 
                 return 0;
