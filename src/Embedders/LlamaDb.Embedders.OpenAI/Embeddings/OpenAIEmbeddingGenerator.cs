@@ -102,7 +102,7 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
         var state = new RequestState(inputs, model, dimensions, user);
         if (batches.Count == 1)
         {
-            await RunBatchAsync(state, batches[0], cancellationToken).ConfigureAwait(false);
+            await RunBatchAsync(state, batches[0], failure: null, cancellationToken).ConfigureAwait(false);
         }
         else if (batches.Count > 1)
         {
@@ -156,12 +156,23 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
         }
     }
 
-    private async Task RunBatchAsync(RequestState state, InputBatch batch, CancellationToken cancellationToken)
+    private async Task RunBatchAsync(RequestState state, InputBatch batch, CancellationTokenSource? failure, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await EmbedRangeAsync(state, batch.Start, batch.Count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (failure is not null)
+        {
+            // Record and cancel before the slot is released, so no waiting batch of this call starts a request after a failure.
+            if (!(e is OperationCanceledException && failure.IsCancellationRequested))
+            {
+                Interlocked.CompareExchange(ref state.FirstError, e, null);
+            }
+
+            await failure.CancelAsync().ConfigureAwait(false);
+            throw;
         }
         finally
         {
@@ -191,18 +202,12 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
     {
         try
         {
-            await RunBatchAsync(state, batch, failure.Token).ConfigureAwait(false);
+            await RunBatchAsync(state, batch, failure, failure.Token).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Recorded and rethrown by RunBatchesAsync once every batch has stopped.
-        catch (Exception e)
+#pragma warning disable CA1031 // Already recorded by RunBatchAsync; RunBatchesAsync rethrows it once every batch has stopped.
+        catch (Exception)
 #pragma warning restore CA1031
         {
-            if (!(e is OperationCanceledException && failure.IsCancellationRequested))
-            {
-                Interlocked.CompareExchange(ref state.FirstError, e, null);
-            }
-
-            await failure.CancelAsync().ConfigureAwait(false);
         }
     }
 }
