@@ -169,8 +169,7 @@ public sealed partial class OpenAIEmbeddingGenerator
         return message is not null
             && (message.Contains("maximum context length", StringComparison.OrdinalIgnoreCase)
                 || message.Contains("tokens per request", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("too many tokens", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("too large", StringComparison.OrdinalIgnoreCase));
+                || message.Contains("too many tokens", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Reads <c>retry-after-ms</c> (OpenAI and Azure send it) or <c>Retry-After</c> (seconds or an HTTP date).</summary>
