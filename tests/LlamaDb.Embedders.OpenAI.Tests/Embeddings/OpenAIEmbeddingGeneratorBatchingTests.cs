@@ -115,6 +115,26 @@ public sealed class OpenAIEmbeddingGeneratorBatchingTests
     }
 
     [Fact]
+    public async Task GenerateAsync_ConcurrentCalls_ShareTheGeneratorsConcurrencyBound()
+    {
+        await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
+        TaskCompletionSource release = server.EnqueueHold();
+        using OpenAIEmbeddingGenerator generator = Create(server, o => o.MaxConcurrency = 1);
+
+        Task<GeneratedEmbeddings<Embedding<float>>> first = generator.GenerateAsync(["a"]);
+        await server.WaitForRequestsAsync(1);
+        Task<GeneratedEmbeddings<Embedding<float>>> second = generator.GenerateAsync(["b"]);
+
+        Assert.False(second.IsCompleted);
+        Assert.Single(server.Requests);
+        release.SetResult();
+
+        AssertVectorsInOrder(["a"], await first);
+        AssertVectorsInOrder(["b"], await second);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task GenerateAsync_InputOverTokenLimit_ThrowsNamingIndexWithoutRequest()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();

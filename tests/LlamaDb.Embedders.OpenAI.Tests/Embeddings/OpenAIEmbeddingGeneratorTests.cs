@@ -81,6 +81,17 @@ public sealed class OpenAIEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_UserAdditionalProperty_SentAsUser()
+    {
+        await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
+        using OpenAIEmbeddingGenerator generator = Create(server);
+
+        await generator.GenerateAsync(["a"], new EmbeddingGenerationOptions { AdditionalProperties = new() { ["user"] = "user-42" } });
+
+        Assert.Equal("""{"input":["a"],"model":"text-embedding-3-small","encoding_format":"base64","user":"user-42"}""", Assert.Single(server.Requests).Body);
+    }
+
+    [Fact]
     public async Task GenerateAsync_OrganizationAndProject_SentAsHeaders()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
