@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace LlamaDb.Embedders.Http.Tests.Infrastructure;
 
 /// <summary>A request the loopback server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string? Authorization, string ContentType, string Body)
+public sealed record RecordedRequest(string Method, string Path, string? Authorization, string ContentType, string Body, IReadOnlyDictionary<string, string> Headers)
 {
     /// <summary>The body parsed as JSON.</summary>
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
@@ -259,7 +259,8 @@ public sealed class LoopbackEmbeddingServer : IAsyncDisposable
             context.Request.Path.Value ?? "",
             context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null,
             context.Request.ContentType ?? "",
-            body);
+            body,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         int arrival;
         Responder? scripted = null;
         lock (_lock)
