@@ -44,6 +44,7 @@ public sealed class ServiceCollectionExtensionsTests
             ["Embeddings:Local:DocumentPrefix"] = "passage: ",
             ["Embeddings:Local:Timeout"] = "00:30:00",
             ["Embeddings:Local:MaxRetries"] = "1",
+            ["Embeddings:Local:MaxConcurrency"] = "1",
         });
         ServiceCollection services = Services();
         services.AddOpenAICompatibleEmbeddingGenerator(config.GetSection("Embeddings:Local"));
