@@ -187,6 +187,27 @@ public sealed class CohereEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task TypedViews_ComposeAsEmbeddingGenerators()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var generator = Create(server, o => o.Dimensions = 8);
+        IEmbeddingGenerator<string, Embedding<sbyte>> int8 = generator.AsInt8EmbeddingGenerator();
+        IEmbeddingGenerator<string, Embedding<byte>> uint8 = generator.AsUInt8EmbeddingGenerator();
+        IEmbeddingGenerator<string, BinaryEmbedding> binary = generator.AsBinaryEmbeddingGenerator();
+
+        var i8 = await int8.GenerateAsync(["q"], EmbeddingInputTypes.ForQuery());
+        var u8 = await uint8.GenerateAsync(["q"]);
+        var bits = await binary.GenerateAsync(["q"]);
+
+        Assert.Equal(LoopbackEmbeddingServer.ExpectedInt8("q", 8), i8[0].Vector.ToArray());
+        Assert.Equal(LoopbackEmbeddingServer.ExpectedInt8("q", 8).Select(v => (byte)(v + 128)), u8[0].Vector.ToArray());
+        Assert.Equal(Bits(LoopbackEmbeddingServer.ExpectedPackedBits("q", 8)), Bits(bits[0]));
+        Assert.Equal("search_query", server.Requests[0].Json["input_type"]!.GetValue<string>());
+        Assert.Equal("cohere", binary.GetService<EmbeddingGeneratorMetadata>()?.ProviderName);
+        Assert.Same(generator, int8.GetService<CohereEmbeddingGenerator>());
+    }
+
+    [Fact]
     public async Task GenerateAsync_V1FloatArrayShape_IsAccepted()
     {
         await using var server = await LoopbackEmbeddingServer.StartAsync();

@@ -96,6 +96,21 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         (await GenerateByTypeAsync(values, CohereEmbeddingTypes.UBinary, options, cancellationToken).ConfigureAwait(false)).UBinary!; // Requested, so set.
 
+    /// <summary>Returns a view of this generator that produces <c>int8</c> embeddings; disposing the view does nothing.</summary>
+    /// <returns>An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="Embedding{T}"/> of <see cref="sbyte"/>.</returns>
+    public IEmbeddingGenerator<string, Embedding<sbyte>> AsInt8EmbeddingGenerator() =>
+        new CohereTypedEmbeddingGenerator<Embedding<sbyte>>(this, static (g, v, o, ct) => g.GenerateInt8Async(v, o, ct));
+
+    /// <summary>Returns a view of this generator that produces <c>uint8</c> embeddings; disposing the view does nothing.</summary>
+    /// <returns>An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="Embedding{T}"/> of <see cref="byte"/>.</returns>
+    public IEmbeddingGenerator<string, Embedding<byte>> AsUInt8EmbeddingGenerator() =>
+        new CohereTypedEmbeddingGenerator<Embedding<byte>>(this, static (g, v, o, ct) => g.GenerateUInt8Async(v, o, ct));
+
+    /// <summary>Returns a view of this generator that produces binary embeddings (see <see cref="GenerateBinaryAsync"/>); disposing the view does nothing.</summary>
+    /// <returns>An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="BinaryEmbedding"/>.</returns>
+    public IEmbeddingGenerator<string, BinaryEmbedding> AsBinaryEmbeddingGenerator() =>
+        new CohereTypedEmbeddingGenerator<BinaryEmbedding>(this, static (g, v, o, ct) => g.GenerateBinaryAsync(v, o, ct));
+
     /// <summary>Generates every embedding type in <paramref name="types"/> with one request per batch.</summary>
     /// <param name="values">The texts.</param>
     /// <param name="types">The types to request (sent as <c>embedding_types</c>).</param>
