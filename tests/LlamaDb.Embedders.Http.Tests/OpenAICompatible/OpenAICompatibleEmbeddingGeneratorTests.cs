@@ -425,6 +425,57 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_NothingListening_RetriesThenSurfacesTransportError()
+    {
+        // Bind a port, then free it: nothing listens there any more, so connecting is refused.
+        int port;
+        await using (var closed = await LoopbackEmbeddingServer.StartAsync())
+        {
+            port = closed.BaseAddress.Port;
+        }
+
+        var time = new InstantTimeProvider();
+        using var generator = new OpenAICompatibleEmbeddingGenerator(
+            new OpenAICompatibleEmbeddingOptions { Endpoint = new Uri($"http://127.0.0.1:{port}"), MaxRetries = 2, Timeout = TimeSpan.FromHours(1) },
+            null, null, time);
+
+        var ex = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]));
+
+        Assert.Null(ex.StatusCode);
+        Assert.IsType<HttpRequestException>(ex.InnerException);
+        Assert.Equal(2, time.Delays.Count);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_408ThenSuccess_Retries()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        server.EnqueueStatus(408, "request timeout");
+        using var generator = Create(server);
+
+        var result = await generator.GenerateAsync(["a"]);
+
+        Assert.Equal(2, server.Requests.Count);
+        AssertVectors(["a"], result);
+    }
+
+    [Fact]
+    public async Task Dispose_CallerHttpClient_IsLeftUsable()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var httpClient = new HttpClient();
+        var generator = new OpenAICompatibleEmbeddingGenerator(new OpenAICompatibleEmbeddingOptions { Endpoint = server.BaseAddress }, httpClient);
+        await generator.GenerateAsync(["a"]);
+        Assert.Same(httpClient, generator.GetService<HttpClient>());
+
+        generator.Dispose();
+
+        using var content = new StringContent("{\"input\":[\"b\"]}");
+        using HttpResponseMessage response = await httpClient.PostAsync(new Uri(server.BaseAddress, "v1/embeddings"), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task GenerateAsync_ServerSlowerThanTimeout_ThrowsTimeoutProviderException()
     {
         await using var server = await LoopbackEmbeddingServer.StartAsync();

@@ -28,7 +28,11 @@ internal sealed class HttpEmbeddingTransport : IDisposable
     {
         _provider = provider;
         _ownsHttpClient = httpClient is null;
-        _httpClient = httpClient ?? new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        // Our own client: the per-attempt timeout is the pipeline's, and pooled connections are recycled so DNS changes are seen.
+        _httpClient = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
         _settings = settings;
         _timeProvider = timeProvider;
