@@ -1,0 +1,9 @@
+namespace LlamaDb.Embedders.Http.Internal;
+
+/// <summary>The validated transport settings both providers share (copied from their options at construction).</summary>
+internal sealed record HttpEmbeddingSettings(
+    int MaxConcurrency,
+    int MaxRetries,
+    TimeSpan RetryBaseDelay,
+    TimeSpan MaxRetryDelay,
+    TimeSpan Timeout);
