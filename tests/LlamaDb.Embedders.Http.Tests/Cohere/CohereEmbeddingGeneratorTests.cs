@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using System.Net;
 using System.Text.Json.Nodes;
 using LlamaDb.Embedders.Http.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDb.Embedders.Http.Tests.Cohere;

@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using System.Net;
 using System.Text.Json.Nodes;
 using LlamaDb.Embedders.Http.Tests.Infrastructure;
@@ -201,8 +202,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         await using var server = await LoopbackEmbeddingServer.StartAsync();
         using var generator = Create(server, o =>
         {
-            o.QueryPrefix = EmbeddingPrefixes.E5Query;
-            o.DocumentPrefix = EmbeddingPrefixes.E5Passage;
+            o.QueryPrefix = TextPrefixes.E5.Query;
+            o.DocumentPrefix = TextPrefixes.E5.Document;
         });
 
         await generator.GenerateAsync(["doc"]);

@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using LlamaDb.Embedders.Http.Internal;
 
 namespace LlamaDb.Embedders.Http;

@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using System.Text.Json;
 using LlamaDb.Embedders.Http.Internal;
 using Microsoft.Extensions.AI;

@@ -1,3 +1,4 @@
+using LlamaDb.Embedders;
 using LlamaDb.Embedders.Http.Internal;
 
 namespace LlamaDb.Embedders.Http;
@@ -31,10 +32,10 @@ public sealed class OpenAICompatibleEmbeddingOptions
     /// </summary>
     public string InputType { get; set; } = "document";
 
-    /// <summary>Gets or sets the text put before every query (e.g. <see cref="EmbeddingPrefixes.E5Query"/>). Defaults to none.</summary>
+    /// <summary>Gets or sets the text put before every query (e.g. <see cref="TextPrefixes.E5"/>'s <c>Query</c>). Defaults to none.</summary>
     public string? QueryPrefix { get; set; }
 
-    /// <summary>Gets or sets the text put before every document (e.g. <see cref="EmbeddingPrefixes.E5Passage"/>). Defaults to none.</summary>
+    /// <summary>Gets or sets the text put before every document (e.g. <see cref="TextPrefixes.E5"/>'s <c>Document</c>). Defaults to none.</summary>
     public string? DocumentPrefix { get; set; }
 
     /// <summary>Gets or sets the <c>encoding_format</c> asked for. Defaults to <see cref="EmbeddingEncodingFormat.Float"/>.</summary>

@@ -37,6 +37,22 @@ public static class EmbeddingInputTypes
         return copy;
     }
 
+    /// <summary>Returns a copy of <paramref name="options"/> (or new options) whose input type is <paramref name="inputType"/>.</summary>
+    /// <param name="inputType">The input type, e.g. <see cref="SearchQuery"/>.</param>
+    /// <param name="options">Options to copy; new ones when <see langword="null"/>.</param>
+    /// <returns>The new options.</returns>
+    public static EmbeddingGenerationOptions With(string inputType, EmbeddingGenerationOptions? options = null) => options.WithInputType(inputType);
+
+    /// <summary>Returns options marking the inputs as search queries.</summary>
+    /// <param name="options">Options to copy; new ones when <see langword="null"/>.</param>
+    /// <returns>The new options.</returns>
+    public static EmbeddingGenerationOptions ForQuery(EmbeddingGenerationOptions? options = null) => options.WithInputType(SearchQuery);
+
+    /// <summary>Returns options marking the inputs as documents to be searched.</summary>
+    /// <param name="options">Options to copy; new ones when <see langword="null"/>.</param>
+    /// <returns>The new options.</returns>
+    public static EmbeddingGenerationOptions ForDocument(EmbeddingGenerationOptions? options = null) => options.WithInputType(SearchDocument);
+
     /// <summary>Reads <c>input_type</c> from <paramref name="options"/>.</summary>
     /// <param name="options">The options.</param>
     /// <returns>The input type, or <see langword="null"/> when absent.</returns>
