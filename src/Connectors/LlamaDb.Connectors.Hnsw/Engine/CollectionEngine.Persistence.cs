@@ -343,7 +343,7 @@ internal sealed partial class CollectionEngine
             for (int v = 0; v < _vectorIndexes.Length; v++)
             {
                 IVectorIndex index = _vectorIndexes[v];
-                SnapshotFile.Write(VectorsPath(v, generation), "vectors", 1, logPosition, index.WriteTo);
+                SnapshotFile.Write(VectorsPath(v, generation), "vectors", 1, logPosition, stream => index.WriteTo(stream, callerExcludesWriters: true)); // the write gate is held: searches go on
             }
 
             for (int d = 0; d < _textIndexes.Length; d++)

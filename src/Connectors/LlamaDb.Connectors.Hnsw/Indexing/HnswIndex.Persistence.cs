@@ -4,11 +4,21 @@ namespace LlamaDb.Connectors.Hnsw.Indexing;
 internal sealed partial class HnswIndex
 {
     /// <inheritdoc />
-    /// <remarks>Holds the index exclusively while writing, so the snapshot is consistent: adds and searches wait.</remarks>
-    public void WriteTo(Stream stream)
+    public void WriteTo(Stream stream) => WriteTo(stream, callerExcludesWriters: false);
+
+    /// <inheritdoc />
+    public void WriteTo(Stream stream, bool callerExcludesWriters)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _resizeLock.EnterWriteLock();
+        if (callerExcludesWriters)
+        {
+            _resizeLock.EnterReadLock();
+        }
+        else
+        {
+            _resizeLock.EnterWriteLock();
+        }
+
         try
         {
             int idLimit = _idLimit;
@@ -37,7 +47,14 @@ internal sealed partial class HnswIndex
         }
         finally
         {
-            _resizeLock.ExitWriteLock();
+            if (callerExcludesWriters)
+            {
+                _resizeLock.ExitReadLock();
+            }
+            else
+            {
+                _resizeLock.ExitWriteLock();
+            }
         }
     }
 

@@ -55,10 +55,17 @@ internal interface IVectorIndex : IDisposable
     /// <summary>Copies the stored vector of live <paramref name="id"/> (0/1 components for Hamming).</summary>
     void GetVector(int id, Span<float> destination);
 
-    /// <summary>Writes a binary snapshot: magic, format version, kind, parameters, body, checksum.</summary>
-    void WriteTo(Stream stream);
+    /// <summary>Writes a binary snapshot: magic, format version, kind, parameters, body, checksum. Holds the index exclusively (adds and searches wait).</summary>
+    void WriteTo(Stream stream) => WriteTo(stream, callerExcludesWriters: false);
 
-    /// <summary>Reads a snapshot written by <see cref="WriteTo"/> of either index kind.</summary>
+    /// <summary>
+    /// Writes a binary snapshot. When <paramref name="callerExcludesWriters"/> is true the caller guarantees that no
+    /// <see cref="Add"/> or <see cref="Remove"/> runs until this returns, so the index is only held shared and searches
+    /// go on while the snapshot is written (the store's checkpoint holds its write gate).
+    /// </summary>
+    void WriteTo(Stream stream, bool callerExcludesWriters);
+
+    /// <summary>Reads a snapshot written by <see cref="WriteTo(Stream, bool)"/> of either index kind.</summary>
     /// <exception cref="InvalidDataException">The stream is not a valid, complete snapshot; the message says what is wrong.</exception>
     /// <param name="stream">The snapshot.</param>
     /// <param name="rawVectorDirectory">Where a quantized index keeps its raw-vector scratch file (temp folder when null).</param>
