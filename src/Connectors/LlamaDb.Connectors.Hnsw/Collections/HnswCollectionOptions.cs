@@ -145,9 +145,9 @@ public enum HnswDurability
     FlushEveryWrite,
 
     /// <summary>
-    /// The log's group-commit path: appends queued together share one flush, and each write still returns only once it
-    /// is on disk. The store currently serializes its writers (one batch in the log at a time), so today this mostly
-    /// matters for very large batches; batch your upserts for throughput.
+    /// Group commit: each write is logged and applied in turn, then waits for a flush it shares with every writer that
+    /// queued meanwhile, and returns once it is on disk. Concurrent writers (a server's clients) pay for one fsync
+    /// together instead of one each. Searches may see a write shortly before its call returns.
     /// </summary>
     GroupCommit,
 }

@@ -138,19 +138,7 @@ internal sealed partial class CollectionEngine : IDisposable
         }
 
         byte[] entry = LogCodec.EncodeUpsert(records);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ThrowIfFailed();
-            await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            ApplyLogged(() => ApplyUpserts(records));
-
-            await MaybeCheckpointAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await WriteAsync(entry, () => ApplyUpserts(records), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes records by key (missing keys are ignored). Durable when it returns; invisible to searches from then on.</summary>
@@ -163,24 +151,61 @@ internal sealed partial class CollectionEngine : IDisposable
         }
 
         byte[] entry = LogCodec.EncodeDelete(keys);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ThrowIfFailed();
-            await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            ApplyLogged(() =>
+        await WriteAsync(
+            entry,
+            () =>
             {
                 foreach (object key in keys)
                 {
                     ApplyDelete(key);
                 }
-            });
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Logs <paramref name="entry"/> and applies it, one writer at a time. Flushing every write, the entry is flushed
+    /// before it is applied and the write gate is held throughout. With group commit the entry is written and applied
+    /// under the gate, then the gate is released and the call waits for a flush it shares with every writer that
+    /// queued meanwhile: concurrent writers pay for one fsync, not one each. A search may then see a write shortly
+    /// before it is acknowledged; if the flush fails the engine stops (memory is ahead of the disk) until reopened.
+    /// </summary>
+    private async Task WriteAsync(byte[] entry, Action apply, CancellationToken cancellationToken)
+    {
+        long lsn;
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailed();
+            _logBytesSinceCheckpoint += entry.Length;
+            if (_options.Durability == HnswDurability.GroupCommit)
+            {
+                lsn = _log.WriteUnflushed(entry);
+            }
+            else
+            {
+                lsn = _log.Append(entry);
+            }
+
+            ApplyLogged(apply);
             await MaybeCheckpointAsync().ConfigureAwait(false);
         }
         finally
         {
             _writeGate.Release();
+        }
+
+        if (_options.Durability == HnswDurability.GroupCommit)
+        {
+            try
+            {
+                await _log.MakeDurableAsync(lsn).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                Interlocked.CompareExchange(ref _failure, ex, null);
+                throw;
+            }
         }
     }
 
@@ -206,19 +231,6 @@ internal sealed partial class CollectionEngine : IDisposable
         if (_failure is { } failure)
         {
             throw new InvalidOperationException($"Collection '{Schema.Name}' stopped after a write failed in memory ({failure.Message}); reopen it.", failure);
-        }
-    }
-
-    private async Task AppendAsync(byte[] entry, CancellationToken cancellationToken)
-    {
-        _logBytesSinceCheckpoint += entry.Length;
-        if (_options.Durability == HnswDurability.GroupCommit)
-        {
-            await _log.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            _log.Append(entry);
         }
     }
 

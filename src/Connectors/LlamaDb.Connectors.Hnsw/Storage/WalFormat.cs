@@ -7,14 +7,27 @@ namespace LlamaDb.Connectors.Hnsw.Storage;
 /// The on-disk layout of <c>wal.log</c>. All integers are little-endian.
 /// <code>
 /// header (32 bytes): magic "LDBWAL\0\0" | u32 format version | u32 header size | i64 base LSN | u32 reserved (0) | u32 CRC-32C of bytes 0..27
-/// entry:             i32 payload length | u32 CRC-32C of (i64 LSN bytes + payload) | i64 LSN | payload
+/// entry:             u32 payload length + flags | u32 CRC-32C | i64 LSN | payload
 /// </code>
 /// Entries follow the header back to back with LSNs base+1, base+2, ... and no padding.
+/// Version 1: the first field is the payload length alone; the CRC covers the LSN's 8 bytes and the payload.
+/// Version 2: bit 30 of the first field is <see cref="PriorDurableFlag"/>: every earlier entry had been flushed to
+/// disk when this one was written. The CRC covers the LSN's 8 bytes, the payload and one flag byte (1 or 0).
+/// The flag is what tells a torn group-commit tail from damage: after a power loss, an entry written but not yet
+/// flushed can be torn while a later entry of the same unflushed group is complete; no entry written after the
+/// torn one carries the flag, so everything from it on was never acknowledged and is cut off. A flagged valid entry
+/// after a bad one proves the bad one had been flushed, i.e. real damage, and opening fails.
 /// </summary>
 internal static class WalFormat
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The format version this code writes (it reads 1 and 2).</summary>
+    public const int Version = 2;
+
+    /// <summary>Version 2 entry flag: all earlier entries were on disk when this entry was written.</summary>
+    public const uint PriorDurableFlag = 0x4000_0000;
+
+    /// <summary>The bits of the first entry field that hold the payload length.</summary>
+    public const uint LengthMask = 0x1FFF_FFFF;
 
     /// <summary>The size of the file header.</summary>
     public const int HeaderSize = 32;
@@ -31,21 +44,26 @@ internal static class WalFormat
     public static ReadOnlySpan<byte> Magic => "LDBWAL\0\0"u8;
 
     /// <summary>Writes a file header for a log whose first entry will be <paramref name="baseLsn"/> + 1.</summary>
-    public static void WriteHeader(Span<byte> destination, long baseLsn)
+    public static void WriteHeader(Span<byte> destination, long baseLsn, int version = Version)
     {
         destination = destination[..HeaderSize];
         destination.Clear();
         Magic.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)version);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], HeaderSize);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], baseLsn);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[HeaderChecksumOffset..], Crc32C.Compute(destination[..HeaderChecksumOffset]));
     }
 
     /// <summary>Validates a file header; on failure <paramref name="problem"/> says what is wrong.</summary>
-    public static bool TryReadHeader(ReadOnlySpan<byte> source, out long baseLsn, [NotNullWhen(false)] out string? problem)
+    public static bool TryReadHeader(ReadOnlySpan<byte> source, out long baseLsn, [NotNullWhen(false)] out string? problem) =>
+        TryReadHeader(source, out baseLsn, out _, out problem);
+
+    /// <summary>Validates a file header and returns its format version; on failure <paramref name="problem"/> says what is wrong.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> source, out long baseLsn, out int version, [NotNullWhen(false)] out string? problem)
     {
         baseLsn = 0;
+        version = 0;
         if (source.Length < HeaderSize)
         {
             problem = $"the file is {source.Length} bytes long, shorter than the {HeaderSize}-byte header";
@@ -66,12 +84,14 @@ internal static class WalFormat
             return false;
         }
 
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        if (version != Version)
+        uint storedVersion = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        if (storedVersion is not (1 or Version))
         {
-            problem = $"the format version is {version}; this library reads version {Version}";
+            problem = $"the format version is {storedVersion}; this library reads versions 1 to {Version}";
             return false;
         }
+
+        version = (int)storedVersion;
 
         uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]);
         baseLsn = BinaryPrimitives.ReadInt64LittleEndian(source[16..]);
@@ -85,7 +105,7 @@ internal static class WalFormat
         return true;
     }
 
-    /// <summary>The checksum an entry carries: CRC-32C over the LSN's 8 bytes followed by the payload.</summary>
+    /// <summary>The version 1 checksum: CRC-32C over the LSN's 8 bytes followed by the payload.</summary>
     public static uint EntryChecksum(long lsn, ReadOnlySpan<byte> payload)
     {
         Span<byte> lsnBytes = stackalloc byte[sizeof(long)];
@@ -93,13 +113,35 @@ internal static class WalFormat
         return Crc32C.Append(Crc32C.Compute(lsnBytes), payload);
     }
 
-    /// <summary>Writes the 16-byte framing of an entry.</summary>
-    public static void WriteFrameHeader(Span<byte> destination, long lsn, ReadOnlySpan<byte> payload)
+    /// <summary>The checksum an entry of <paramref name="version"/> carries.</summary>
+    public static uint EntryChecksum(int version, long lsn, ReadOnlySpan<byte> payload, bool priorDurable)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(destination, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], EntryChecksum(lsn, payload));
+        uint crc = EntryChecksum(lsn, payload);
+        if (version == 1)
+        {
+            return crc;
+        }
+
+        ReadOnlySpan<byte> flag = priorDurable ? [1] : [0];
+        return Crc32C.Append(crc, flag);
+    }
+
+    /// <summary>Writes the 16-byte framing of a version 1 entry.</summary>
+    public static void WriteFrameHeader(Span<byte> destination, long lsn, ReadOnlySpan<byte> payload) =>
+        WriteFrameHeader(destination, 1, lsn, payload, priorDurable: false);
+
+    /// <summary>Writes the 16-byte framing of an entry of <paramref name="version"/>.</summary>
+    public static void WriteFrameHeader(Span<byte> destination, int version, long lsn, ReadOnlySpan<byte> payload, bool priorDurable)
+    {
+        uint first = (uint)payload.Length | (version >= 2 && priorDurable ? PriorDurableFlag : 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, first);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], EntryChecksum(version, lsn, payload, priorDurable));
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], lsn);
     }
+
+    /// <summary>The payload length in an entry's first field.</summary>
+    public static int PayloadLength(ReadOnlySpan<byte> frame, int version) =>
+        version == 1 ? BinaryPrimitives.ReadInt32LittleEndian(frame) : (int)(BinaryPrimitives.ReadUInt32LittleEndian(frame) & LengthMask);
 
     /// <summary>
     /// Reads and validates the entry at <paramref name="offset"/>, which must be <paramref name="expectedLsn"/>
@@ -114,9 +156,24 @@ internal static class WalFormat
         bool freshBuffer,
         ref byte[] buffer,
         out int length,
+        [NotNullWhen(false)] out string? problem) =>
+        TryReadEntry(stream, offset, end, expectedLsn, freshBuffer, ref buffer, 1, out length, out _, out problem);
+
+    /// <summary>Reads and validates an entry of a version <paramref name="version"/> file; see the other overload.</summary>
+    public static bool TryReadEntry(
+        Stream stream,
+        long offset,
+        long end,
+        long expectedLsn,
+        bool freshBuffer,
+        ref byte[] buffer,
+        int version,
+        out int length,
+        out bool priorDurable,
         [NotNullWhen(false)] out string? problem)
     {
         length = 0;
+        priorDurable = false;
         if (end - offset < FrameHeaderSize)
         {
             problem = $"only {end - offset} bytes remain where a {FrameHeaderSize}-byte entry header was expected";
@@ -126,9 +183,11 @@ internal static class WalFormat
         Span<byte> frame = stackalloc byte[FrameHeaderSize];
         stream.Position = offset;
         stream.ReadExactly(frame);
-        int declared = BinaryPrimitives.ReadInt32LittleEndian(frame);
+        uint first = BinaryPrimitives.ReadUInt32LittleEndian(frame);
         uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
         long lsn = BinaryPrimitives.ReadInt64LittleEndian(frame[8..]);
+        bool flagged = version >= 2 && (first & PriorDurableFlag) != 0;
+        int declared = version == 1 ? (int)first : (int)(first & ~PriorDurableFlag);
         if (declared < 0 || declared > MaxPayloadLength)
         {
             problem = $"the entry declares a payload length of {declared}";
@@ -158,7 +217,7 @@ internal static class WalFormat
 
         Span<byte> payload = buffer.AsSpan(0, declared);
         stream.ReadExactly(payload);
-        uint actual = EntryChecksum(lsn, payload);
+        uint actual = EntryChecksum(version, lsn, payload, flagged);
         if (actual != checksum)
         {
             problem = $"the entry checksum is 0x{checksum:X8} but LSN {lsn} and its payload hash to 0x{actual:X8}";
@@ -166,6 +225,7 @@ internal static class WalFormat
         }
 
         length = declared;
+        priorDurable = version == 1 || flagged;
         problem = null;
         return true;
     }
@@ -175,7 +235,14 @@ internal static class WalFormat
     /// entry's length cannot be trusted) with an LSN above <paramref name="lastGoodLsn"/>. Finding one means the
     /// damage is not a torn tail.
     /// </summary>
-    public static bool TryFindValidEntryAfter(Stream stream, long badOffset, long end, long lastGoodLsn, out long foundOffset)
+    public static bool TryFindValidEntryAfter(Stream stream, long badOffset, long end, long lastGoodLsn, out long foundOffset) =>
+        TryFindValidEntryAfter(stream, badOffset, end, lastGoodLsn, 1, out foundOffset);
+
+    /// <summary>
+    /// Like the other overload for a file of <paramref name="version"/>; for version 2 only an entry carrying
+    /// <see cref="PriorDurableFlag"/> counts (it proves the damaged entry had been flushed).
+    /// </summary>
+    public static bool TryFindValidEntryAfter(Stream stream, long badOffset, long end, long lastGoodLsn, int version, out long foundOffset)
     {
         // Every entry takes at least FrameHeaderSize bytes, which bounds the LSNs that can follow.
         long maxLsn = lastGoodLsn + ((end - badOffset) / FrameHeaderSize) + 1;
@@ -195,14 +262,14 @@ internal static class WalFormat
                     continue;
                 }
 
-                int declared = BinaryPrimitives.ReadInt32LittleEndian(window.AsSpan(i));
+                int declared = PayloadLength(window.AsSpan(i), version);
                 long candidate = position + i;
                 if (declared < 0 || candidate + FrameHeaderSize + declared > end)
                 {
                     continue;
                 }
 
-                if (TryReadEntry(stream, candidate, end, lsn, freshBuffer: false, ref scratch, out _, out _))
+                if (TryReadEntry(stream, candidate, end, lsn, freshBuffer: false, ref scratch, version, out _, out bool priorDurable, out _) && priorDurable)
                 {
                     foundOffset = candidate;
                     return true;

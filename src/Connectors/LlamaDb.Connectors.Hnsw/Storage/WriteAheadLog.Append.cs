@@ -84,6 +84,34 @@ internal sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>
+    /// Writes one entry without waiting for it to reach the disk and returns its LSN; <see cref="MakeDurableAsync"/>
+    /// then waits for a flush covering it (shared with every other writer waiting at the same time). The entry is in
+    /// the log from now on and will be replayed if the file survives; it is acknowledged only once that flush is done.
+    /// </summary>
+    /// <param name="payload">The bytes to log, at most <see cref="WalFormat.MaxPayloadLength"/>.</param>
+    public long WriteUnflushed(ReadOnlySpan<byte> payload)
+    {
+        ValidatePayload(payload.Length);
+        return Write(payload);
+    }
+
+    /// <summary>Completes once every entry up to <paramref name="lsn"/> is on disk (one flush covers all writers waiting).</summary>
+    /// <param name="lsn">An LSN returned by <see cref="WriteUnflushed"/>.</param>
+    /// <exception cref="IOException">The flush failed; the log then refuses further appends until reopened.</exception>
+    public async ValueTask MakeDurableAsync(long lsn)
+    {
+        await _flushGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            MakeDurable(lsn);
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
     private long Write(ReadOnlySpan<byte> payload)
     {
         lock (_lock)
@@ -104,7 +132,9 @@ internal sealed partial class WriteAheadLog
         try
         {
             frame = frame[..frameLength];
-            WalFormat.WriteFrameHeader(frame, lsn, payload);
+            // Flagged when everything before this entry is on disk (always, flushing every write): recovery uses it to
+            // tell a torn unflushed group from damage to flushed entries.
+            WalFormat.WriteFrameHeader(frame, _version, lsn, payload, priorDurable: _durableLsn == _lastLsn);
             payload.CopyTo(frame[WalFormat.FrameHeaderSize..]);
 
             // One write per entry: a crash leaves at most this entry torn, at the tail.

@@ -32,7 +32,7 @@ internal sealed partial class WriteAheadLog
         {
             Span<byte> header = stackalloc byte[WalFormat.HeaderSize];
             int headerBytes = reader.ReadAtLeast(header, WalFormat.HeaderSize, throwOnEndOfStream: false);
-            if (!WalFormat.TryReadHeader(header[..headerBytes], out long fileBaseLsn, out string? headerProblem) || fileBaseLsn != baseLsn)
+            if (!WalFormat.TryReadHeader(header[..headerBytes], out long fileBaseLsn, out int version, out string? headerProblem) || fileBaseLsn != baseLsn)
             {
                 throw Corrupted(0, headerProblem ?? $"the header now says base LSN {fileBaseLsn} instead of {baseLsn}");
             }
@@ -45,7 +45,7 @@ internal sealed partial class WriteAheadLog
                 lsn++;
                 bool wanted = lsn > afterLsn;
                 byte[] buffer = scratch;
-                if (!WalFormat.TryReadEntry(reader, offset, end, lsn, freshBuffer: wanted, ref buffer, out int length, out string? problem))
+                if (!WalFormat.TryReadEntry(reader, offset, end, lsn, freshBuffer: wanted, ref buffer, version, out int length, out _, out string? problem))
                 {
                     throw Corrupted(offset, problem + " (the file changed after it was opened)");
                 }

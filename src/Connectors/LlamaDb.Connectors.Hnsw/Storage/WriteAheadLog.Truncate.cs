@@ -56,7 +56,7 @@ internal sealed partial class WriteAheadLog
         string tempPath = _path + DurableFile.TempSuffix;
         try
         {
-            WriteLogFile(tempPath, lsn, _handle, keepFrom, keptBytes);
+            WriteLogFile(tempPath, lsn, _handle, keepFrom, keptBytes, _version);
         }
         catch
         {
@@ -102,16 +102,17 @@ internal sealed partial class WriteAheadLog
                 return offset;
             }
 
-            offset += WalFormat.FrameHeaderSize + BinaryPrimitives.ReadInt32LittleEndian(frame);
+            offset += WalFormat.FrameHeaderSize + WalFormat.PayloadLength(frame, _version);
         }
     }
 
     // Writes a complete log file (header + copyLength bytes of entries from source) and flushes it to disk.
-    private static void WriteLogFile(string path, long baseLsn, SafeFileHandle? source, long copyFrom, long copyLength)
+    // The copied entries keep their format, so the new file keeps the old file's version.
+    private static void WriteLogFile(string path, long baseLsn, SafeFileHandle? source, long copyFrom, long copyLength, int version = WalFormat.Version)
     {
         using SafeFileHandle target = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
         Span<byte> header = stackalloc byte[WalFormat.HeaderSize];
-        WalFormat.WriteHeader(header, baseLsn);
+        WalFormat.WriteHeader(header, baseLsn, version);
         RandomAccess.Write(target, header, 0);
         if (source is not null && copyLength > 0)
         {

@@ -36,6 +36,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
     private long _lastLsn;
     private long _durableLsn;
     private long _flushCount;
+    private readonly int _version;
     private Exception? _failure;
     private bool _disposed;
 
@@ -49,6 +50,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
         _baseLsn = recovery.BaseLsn;
         _lastLsn = recovery.LastLsn;
         _durableLsn = recovery.LastLsn;
+        _version = recovery.FormatVersion;
         Recovery = recovery;
     }
 
