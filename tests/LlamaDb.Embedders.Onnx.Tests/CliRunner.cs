@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace LlamaDb.Embedders.Onnx.Tests;
 
@@ -56,13 +57,18 @@ internal static class CliRunner
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 
-    /// <summary>llamadb.dll, built beside this test assembly by the project reference.</summary>
+    /// <summary>
+    /// llamadb.dll in the CLI's own build output (its path is stamped into this assembly at build time), so it runs with
+    /// its own deps.json and every assembly it was built with.
+    /// </summary>
     private static string CliAssembly
     {
         get
         {
-            string path = Path.Combine(AppContext.BaseDirectory, "llamadb.dll");
-            Assert.True(File.Exists(path), $"llamadb.dll not found beside the tests at '{path}'.");
+            string? path = typeof(CliRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .FirstOrDefault(a => a.Key == "LlamaDbCliPath")?.Value;
+            Assert.False(string.IsNullOrEmpty(path), "The LlamaDbCliPath assembly attribute is missing; build the tests with their project file.");
+            Assert.True(File.Exists(path), $"llamadb.dll not found at '{path}'.");
             return path;
         }
     }

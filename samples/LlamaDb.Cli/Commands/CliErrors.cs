@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlamaDb.Embedders;
 
 namespace LlamaDb.Cli.Commands;
 
@@ -32,8 +33,10 @@ internal static class CliErrors
             {
                 await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
             }
-            else
+            else if (ex is not (CliUsageException or EmbeddingProviderException))
             {
+                // Usage mistakes and provider refusals say everything in their one line (the provider's status and
+                // message); other failures may hide the real cause in an inner exception.
                 await Console.Error.WriteLineAsync("(run with --verbose for details)").ConfigureAwait(false);
             }
 
