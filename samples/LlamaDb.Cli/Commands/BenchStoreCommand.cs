@@ -36,10 +36,13 @@ internal static class BenchStoreCommand
         var ef = new Option<int>("--ef") { Description = "EfSearch for the search pass.", DefaultValueFactory = _ => 100 };
         var quantization = new Option<string>("--quantization") { Description = "none, int8 or binary (vectors in memory as codes, rescored from the memory-mapped floats).", DefaultValueFactory = _ => "none" };
         quantization.AcceptOnlyFromAmong("none", "int8", "binary");
+        var writers = new Option<int>("--writers") { Description = "Concurrent writer tasks, each upserting its own batches.", DefaultValueFactory = _ => 1 };
+        var durability = new Option<string>("--durability") { Description = "flush (fsync per write) or group (concurrent writers share fsyncs).", DefaultValueFactory = _ => "flush" };
+        durability.AcceptOnlyFromAmong("flush", "group");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("store", "Measure the embedded store: durable upsert throughput, checkpoint, reopen and search.")
         {
-            baseFile, queryFile, store, batch, limit, metric, ef, quantization, json,
+            baseFile, queryFile, store, batch, limit, metric, ef, quantization, writers, durability, json,
         };
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
@@ -81,6 +84,7 @@ internal static class BenchStoreCommand
                 Definition = definition,
                 EfSearch = parseResult.GetValue(ef),
                 Seed = 42,
+                Durability = parseResult.GetValue(durability) == "group" ? HnswDurability.GroupCommit : HnswDurability.FlushEveryWrite,
                 Quantization = parseResult.GetValue(quantization) switch
                 {
                     "int8" => HnswQuantization.Int8,
@@ -100,19 +104,28 @@ internal static class BenchStoreCommand
                     HnswCollection<long, BenchRecord> collection = vectorStore.GetCollection<long, BenchRecord>("bench", options);
                     await collection.EnsureCollectionDeletedAsync(cancellationToken);
                     await collection.EnsureCollectionExistsAsync(cancellationToken);
-                    stopwatch.Start();
-                    for (int start = 0; start < count; start += batchSize)
+                    int writerCount = parseResult.GetValue(writers);
+                    ArgumentOutOfRangeException.ThrowIfNegativeOrZero(writerCount, "--writers");
+                    int nextBatch = -1;
+                    async Task WriterAsync()
                     {
-                        int n = Math.Min(batchSize, count - start);
-                        var records = new BenchRecord[n];
-                        for (int i = 0; i < n; i++)
+                        // Writers take batches from a shared counter, so all of them stay busy to the end.
+                        for (int start = Interlocked.Increment(ref nextBatch) * batchSize; start < count; start = Interlocked.Increment(ref nextBatch) * batchSize)
                         {
-                            int id = start + i;
-                            records[i] = new BenchRecord { Id = id, Bucket = id % 100, Vector = vectors.AsMemory(id * dimensions, dimensions) };
-                        }
+                            int n = Math.Min(batchSize, count - start);
+                            var records = new BenchRecord[n];
+                            for (int i = 0; i < n; i++)
+                            {
+                                int id = start + i;
+                                records[i] = new BenchRecord { Id = id, Bucket = id % 100, Vector = vectors.AsMemory(id * dimensions, dimensions) };
+                            }
 
-                        await collection.UpsertAsync(records, cancellationToken);
+                            await collection.UpsertAsync(records, cancellationToken);
+                        }
                     }
+
+                    stopwatch.Start();
+                    await Task.WhenAll(Enumerable.Range(0, writerCount).Select(_ => Task.Run(WriterAsync, cancellationToken)));
 
                     upsertSeconds = stopwatch.Elapsed.TotalSeconds;
                     stopwatch.Restart();
@@ -153,6 +166,8 @@ internal static class BenchStoreCommand
                         ["dimensions"] = dimensions,
                         ["batch"] = batchSize,
                         ["quantization"] = parseResult.GetValue(quantization)!,
+                        ["writers"] = parseResult.GetValue(writers),
+                        ["durability"] = parseResult.GetValue(durability)!,
                         ["upsert_seconds"] = Math.Round(upsertSeconds, 3),
                         ["upserts_per_second"] = Math.Round(count / upsertSeconds, 1),
                         ["checkpoint_seconds"] = Math.Round(checkpointSeconds, 3),
@@ -163,7 +178,7 @@ internal static class BenchStoreCommand
                 }
                 else
                 {
-                    Console.WriteLine($"{count} x {dimensions}: upsert {count / upsertSeconds:F0}/s (batch {batchSize}, durable per batch, quantization {parseResult.GetValue(quantization)}), checkpoint {checkpointSeconds:F2} s, reopen {reopenSeconds:F2} s, search {qps:F0} QPS, {bytes / (1024.0 * 1024.0):F1} MiB on disk");
+                    Console.WriteLine($"{count} x {dimensions}: upsert {count / upsertSeconds:F0}/s (batch {batchSize}, {parseResult.GetValue(writers)} writer(s), durability {parseResult.GetValue(durability)}, quantization {parseResult.GetValue(quantization)}), checkpoint {checkpointSeconds:F2} s, reopen {reopenSeconds:F2} s, search {qps:F0} QPS, {bytes / (1024.0 * 1024.0):F1} MiB on disk");
                 }
 
                 return 0;
