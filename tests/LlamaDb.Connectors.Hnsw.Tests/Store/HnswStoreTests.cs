@@ -287,6 +287,46 @@ public sealed class HnswStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task KeywordSearch_MatchingWords_ReturnsOnlyMatchesByBm25WithFilterSkipAndThreshold()
+    {
+        float[][] vectors = StoreTestData.Clustered(100, 32, seed: 11);
+        using var store = new HnswVectorStore(_root);
+        HnswCollection<long, Doc> docs = Collection(store);
+        await docs.EnsureCollectionExistsAsync();
+        List<Doc> all = vectors.Select((v, i) => StoreTestData.MakeDoc(i, v)).ToList();
+        all[40].Text = "zebra zebra zebra photosynthesis";
+        all[41].Text = "a zebra and many other words about nothing in particular at all";
+        all[42].Text = "photosynthesis only";
+        await docs.UpsertAsync(all);
+        IKeywordSearchable<Doc> searchable = docs;
+
+        List<VectorSearchResult<Doc>> results = await ToListAsync(searchable.KeywordSearchAsync(["zebra", "photosynthesis"], 10));
+        List<VectorSearchResult<Doc>> filtered = await ToListAsync(searchable.KeywordSearchAsync(["zebra"], 10, new KeywordSearchOptions<Doc> { Filter = d => d.Category == "cat1" }));
+        List<VectorSearchResult<Doc>> skipped = await ToListAsync(searchable.KeywordSearchAsync(["zebra", "photosynthesis"], 10, new KeywordSearchOptions<Doc> { Skip = 1 }));
+        List<VectorSearchResult<Doc>> thresholded = await ToListAsync(searchable.KeywordSearchAsync(["zebra", "photosynthesis"], 10, new KeywordSearchOptions<Doc> { ScoreThreshold = results[0].Score }));
+
+        Assert.Equal([40L, 41L, 42L], results.Select(r => r.Record.Id).Order());
+        Assert.Equal(40L, results[0].Record.Id);
+        Assert.True(results.Zip(results.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        Assert.Equal([41L], filtered.Select(r => r.Record.Id));
+        Assert.Equal(results.Skip(1).Select(r => r.Record.Id), skipped.Select(r => r.Record.Id));
+        Assert.Equal([40L], thresholded.Select(r => r.Record.Id));
+        Assert.Empty(await ToListAsync(searchable.KeywordSearchAsync(["unmatched"], 10)));
+        Assert.Empty(await ToListAsync(searchable.KeywordSearchAsync([], 10)));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (T item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    [Fact]
     public async Task Open_TwoStoresOnSameFolder_SecondFailsClearly()
     {
         using var first = new HnswVectorStore(_root);

@@ -15,7 +15,7 @@ namespace LlamaDb.Connectors.Hnsw;
 /// </summary>
 /// <typeparam name="TKey">The key type: string, Guid, ulong, long or int (object for dynamic collections).</typeparam>
 /// <typeparam name="TRecord">The record type.</typeparam>
-public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
+public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>, IKeywordSearchable<TRecord>
     where TKey : notnull
     where TRecord : class
 {
@@ -319,6 +319,35 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             cancellationToken.ThrowIfCancellationRequested();
             returned++;
             yield return new VectorSearchResult<TRecord>(ToRecord(records[fused[i].Item], includeVectors), fused[i].Score);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> KeywordSearchAsync(ICollection<string> keywords, int top, KeywordSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
+        DataPropertyModel textProperty = _model.GetFullTextPropertyOrSingle(options?.FullTextProperty);
+        FilterNode? filter = options?.Filter is { } f ? FilterTranslator.Translate(f, _model) : null;
+        bool includeVectors = options?.IncludeVectors ?? false;
+        int skip = options?.Skip ?? 0;
+        if (keywords.Count == 0)
+        {
+            yield break;
+        }
+
+        // Async only to match the contract; the search itself is in memory.
+        await Task.CompletedTask.ConfigureAwait(false);
+        List<CollectionEngine.Hit> hits = Engine.KeywordSearch(DataIndexOf(textProperty), string.Join(' ', keywords), top + skip, filter, DataIndexOf, includeVectors);
+        for (int i = skip; i < hits.Count; i++)
+        {
+            if (options?.ScoreThreshold is { } threshold && hits[i].Score < threshold)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new VectorSearchResult<TRecord>(ToRecord(hits[i].Record, includeVectors), hits[i].Score);
         }
     }
 

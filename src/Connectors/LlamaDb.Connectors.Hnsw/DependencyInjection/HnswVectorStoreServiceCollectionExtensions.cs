@@ -44,6 +44,7 @@ public static class HnswVectorStoreServiceCollectionExtensions
         services.AddSingleton(sp => CreateCollection<TKey, TRecord>(sp.GetRequiredService<HnswVectorStore>(), name, configure));
         services.AddSingleton<VectorStoreCollection<TKey, TRecord>>(sp => sp.GetRequiredService<HnswCollection<TKey, TRecord>>());
         services.AddSingleton<IKeywordHybridSearchable<TRecord>>(sp => sp.GetRequiredService<HnswCollection<TKey, TRecord>>());
+        services.AddSingleton<IKeywordSearchable<TRecord>>(sp => sp.GetRequiredService<HnswCollection<TKey, TRecord>>());
         return services;
     }
 
@@ -57,6 +58,7 @@ public static class HnswVectorStoreServiceCollectionExtensions
         services.AddKeyedSingleton(serviceKey, (sp, key) => CreateCollection<TKey, TRecord>(sp.GetRequiredKeyedService<HnswVectorStore>(key), name, configure));
         services.AddKeyedSingleton<VectorStoreCollection<TKey, TRecord>>(serviceKey, (sp, key) => sp.GetRequiredKeyedService<HnswCollection<TKey, TRecord>>(key));
         services.AddKeyedSingleton<IKeywordHybridSearchable<TRecord>>(serviceKey, (sp, key) => sp.GetRequiredKeyedService<HnswCollection<TKey, TRecord>>(key));
+        services.AddKeyedSingleton<IKeywordSearchable<TRecord>>(serviceKey, (sp, key) => sp.GetRequiredKeyedService<HnswCollection<TKey, TRecord>>(key));
         return services;
     }
 

@@ -38,6 +38,10 @@ public sealed class RetrievalOptions
 
     /// <summary>Gets or sets a minimum score; chunks below it are dropped.</summary>
     public double? MinScore { get; set; }
+
+    /// <summary>Creates a shallow copy (the filter expression is shared; expressions are immutable).</summary>
+    /// <returns>The copy.</returns>
+    public RetrievalOptions Clone() => (RetrievalOptions)MemberwiseClone();
 }
 
 /// <summary>A retrieved chunk with its score and where it came from.</summary>

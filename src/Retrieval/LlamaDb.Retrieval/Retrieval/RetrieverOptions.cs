@@ -1,0 +1,18 @@
+namespace LlamaDb.Retrieval;
+
+/// <summary>Options for <see cref="Retriever"/> (fixed for its lifetime; per-call settings are in <see cref="RetrievalOptions"/>).</summary>
+public sealed class RetrieverOptions
+{
+    /// <summary>Gets or sets the retrieval options used when a call passes none. Defaults to <c>new RetrievalOptions()</c> (hybrid, top 10, 50 candidates).</summary>
+    public RetrievalOptions Defaults { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets whether a failing reranker fails the retrieval. Defaults to false: the failure is logged as a warning and
+    /// the first-stage order is returned.
+    /// </summary>
+    public bool ThrowOnRerankFailure { get; set; }
+
+    /// <summary>Creates a copy (the defaults are copied too).</summary>
+    /// <returns>The copy.</returns>
+    public RetrieverOptions Clone() => new() { Defaults = Defaults.Clone(), ThrowOnRerankFailure = ThrowOnRerankFailure };
+}
