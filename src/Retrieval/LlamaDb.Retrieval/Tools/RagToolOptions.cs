@@ -9,7 +9,7 @@ public sealed class RagToolOptions
     /// <summary>Gets or sets the name of the question tool. Defaults to <c>ask_knowledge_base</c>.</summary>
     public string AskToolName { get; set; } = "ask_knowledge_base";
 
-    /// <summary>Gets or sets how many chunks the search tool returns when the model does not say. Defaults to 5.</summary>
+    /// <summary>Gets or sets how many chunks the search tool returns when the model does not say (at most <see cref="MaxTop"/>). Defaults to 5.</summary>
     public int DefaultTop { get; set; } = 5;
 
     /// <summary>Gets or sets the most chunks the search tool returns, whatever the model asks for. Defaults to 20.</summary>
@@ -34,9 +34,9 @@ public sealed class RagToolOptions
             throw new ArgumentOutOfRangeException(nameof(MaxTop), MaxTop, "RagToolOptions.MaxTop must be positive.");
         }
 
-        if (DefaultTop <= 0 || DefaultTop > MaxTop)
+        if (DefaultTop <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(DefaultTop), DefaultTop, "RagToolOptions.DefaultTop must be between 1 and MaxTop.");
+            throw new ArgumentOutOfRangeException(nameof(DefaultTop), DefaultTop, "RagToolOptions.DefaultTop must be positive.");
         }
     }
 }

@@ -27,7 +27,7 @@ public static class RagTools
         ArgumentNullException.ThrowIfNull(retriever);
         options ??= new RagToolOptions();
         options.Validate();
-        int defaultTop = options.DefaultTop;
+        int defaultTop = Math.Min(options.DefaultTop, options.MaxTop);
         int maxTop = options.MaxTop;
 
         async Task<IReadOnlyList<RagCitation>> SearchAsync(
