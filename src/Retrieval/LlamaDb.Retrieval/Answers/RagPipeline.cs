@@ -98,8 +98,8 @@ public sealed partial class RagPipeline
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         Settings settings = Settings.Resolve(_options, options);
         RetrievalOptions retrieval = settings.RetrievalFor();
-        IReadOnlyList<RetrievedChunk> chunks = await _retriever.RetrieveAsync(question, retrieval, cancellationToken).ConfigureAwait(false);
         RagLog.QuestionReceived(_logger, question);
+        IReadOnlyList<RetrievedChunk> chunks = await _retriever.RetrieveAsync(question, retrieval, cancellationToken).ConfigureAwait(false);
 
         var relevant = new List<RetrievedChunk>(chunks.Count);
         foreach (RetrievedChunk chunk in chunks)
