@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
 
         ParseResult parsed = root.Parse(args);
         return await parsed.InvokeAsync().ConfigureAwait(false);
