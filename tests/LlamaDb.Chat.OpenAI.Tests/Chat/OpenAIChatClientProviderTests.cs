@@ -63,14 +63,14 @@ public sealed class OpenAIChatClientProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AsIChatClient_SdkClient_TalksThroughItsPipeline()
+    public async Task AsLlamaDbChatClient_SdkClient_TalksThroughItsPipeline()
     {
         _server.EnqueueCompletion("bridged");
         var sdk = new global::OpenAI.Chat.ChatClient(
             "gpt-bridge",
             new System.ClientModel.ApiKeyCredential("sk-bridge-000000"),
             new global::OpenAI.OpenAIClientOptions { Endpoint = _server.V1 });
-        using IChatClient client = sdk.AsIChatClient();
+        using IChatClient client = sdk.AsLlamaDbChatClient();
 
         ChatResponse response = await client.GetResponseAsync("Hi");
 

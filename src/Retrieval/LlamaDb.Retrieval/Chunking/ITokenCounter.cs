@@ -7,12 +7,10 @@ namespace LlamaDb.Retrieval;
 /// <c>TokenCounter.Create(text =&gt; bertTokenizer.CountTokens(text) - 2)</c> (its count includes <c>[CLS]</c> and
 /// <c>[SEP]</c>); the adapter belongs in <c>LlamaDb.Retrieval.Onnx</c> or the application.
 /// </summary>
-public interface ITokenCounter
+/// <remarks>It is also an <see cref="IPromptTokenCounter"/> (<c>CountTokens</c>, without special tokens such as
+/// <c>[CLS]</c>), so one tokenizer adapter serves both chunking and the RAG pipeline's prompt budget.</remarks>
+public interface ITokenCounter : IPromptTokenCounter
 {
-    /// <summary>Counts the tokens of <paramref name="text"/>, without special tokens such as <c>[CLS]</c>.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns>The token count.</returns>
-    int CountTokens(string text);
 
     /// <summary>
     /// Splits <paramref name="text"/> into spans (words and punctuation marks), in order and non-overlapping, with their

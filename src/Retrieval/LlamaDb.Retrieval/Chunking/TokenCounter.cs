@@ -4,7 +4,7 @@ namespace LlamaDb.Retrieval;
 public static class TokenCounter
 {
     /// <summary>
-    /// Wraps a tokenizer's count function: <see cref="ITokenCounter.CountTokens"/> calls it on the text, and
+    /// Wraps a tokenizer's count function: <see cref="IPromptTokenCounter.CountTokens"/> calls it on the text, and
     /// <see cref="ITokenCounter.GetTokenSpans"/> splits like BERT's pre-tokenizer and counts each span with it.
     /// </summary>
     /// <param name="countTokens">Counts the tokens of a text, without special tokens.</param>
