@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateEmbed());
         bench.Subcommands.Add(BenchAnnCommand.Create());
         bench.Subcommands.Add(BenchStoreCommand.Create());
+        bench.Subcommands.Add(BenchRagCommand.Create());
         return bench;
     }
 
