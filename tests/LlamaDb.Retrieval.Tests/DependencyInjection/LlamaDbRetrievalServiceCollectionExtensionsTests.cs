@@ -60,7 +60,7 @@ public sealed class LlamaDbRetrievalServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddLlamaDbRetrieval_NoRetrieverRegistered_FailsOnResolveSayingWhatToCall()
+    public void AddLlamaDbRetrieval_NoChunkCollectionRegistered_FailsOnResolveNamingIt()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IChatClient>(new RecordingChatClient("x"));
@@ -69,8 +69,49 @@ public sealed class LlamaDbRetrievalServiceCollectionExtensionsTests
 
         var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<RagPipeline>());
 
-        Assert.Contains("IRetriever", error.Message, StringComparison.Ordinal);
-        Assert.Contains("AddRetriever", error.Message, StringComparison.Ordinal);
+        Assert.Contains("VectorStoreCollection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddLlamaDbRetrieval_WithAnEmbeddedChunkCollection_IngestsRetrievesAndAnswers()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "llamadb-di-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LlamaDb:Chunking:MaxTokens"] = "32",
+                ["LlamaDb:Retrieval:Defaults:Mode"] = "Keyword",
+            }).Build();
+            var services = new ServiceCollection();
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new TestEmbeddingGenerator(16));
+            services.AddSingleton<IChatClient>(new RecordingChatClient("Pasta boils in salted water [1]."));
+            services.AddHnswVectorStore(root);
+            services.AddHnswCollection<string, ChunkRecord>("chunks", o => o.Definition = ChunkRecordDefinition.Create(16));
+            services.AddLlamaDbRetrieval(config);
+            await using ServiceProvider provider = services.BuildServiceProvider();
+            var collection = provider.GetRequiredService<LlamaDb.VectorData.VectorStoreCollection<string, ChunkRecord>>();
+            await collection.EnsureCollectionExistsAsync();
+
+            IngestionResult ingested = await provider.GetRequiredService<IngestionPipeline>().IngestAsync(
+            [
+                new Document("pasta", "pasta.md", "Boil pasta in plenty of salted water for nine minutes. Drain and serve with sauce.", "Pasta"),
+                new Document("bread", "bread.md", "Knead the dough, let it rise for an hour, and bake it until golden.", "Bread"),
+            ]);
+            IReadOnlyList<RetrievedChunk> found = await provider.GetRequiredService<IRetriever>().RetrieveAsync("salted water", new RetrievalOptions { Mode = RetrievalMode.Keyword, Top = 1 });
+            RagAnswer answer = await provider.GetRequiredService<RagPipeline>().AskAsync("How do I cook pasta?", new RagOptions { Retrieval = new RetrievalOptions { Mode = RetrievalMode.Keyword } });
+
+            Assert.Equal(2, ingested.Progress.Documents);
+            Assert.Equal("pasta", Assert.Single(found).DocumentId);
+            Assert.Contains(answer.Citations, c => c.DocumentId == "pasta");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
     }
 
     [Fact]

@@ -8,10 +8,12 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers the retrieval-augmented answering stack: <see cref="RagPipeline"/>, the knowledge-base tools and their
-/// options. The pipeline depends only on contracts it resolves from the container: an <see cref="IRetriever"/> (register
-/// one with the retriever package's <c>AddRetriever(...)</c> or your own) and an <see cref="IChatClient"/> (for example
-/// <c>AddOpenAIChatClient</c>).
+/// Registers the retrieval stack in one call: the <see cref="Retriever"/> (over the
+/// <c>VectorStoreCollection&lt;string, ChunkRecord&gt;</c> in the container) unless an <see cref="IRetriever"/> is already
+/// registered, a Cohere-style reranker when <c>LlamaDb:Reranker:Provider</c> is <c>cohere</c> (the ONNX cross-encoder is
+/// added with <c>AddCrossEncoderReranker</c> from LlamaDb.Retrieval.Onnx), an <see cref="IngestionPipeline"/> with a
+/// recursive chunker (<c>LlamaDb:Chunking</c>), <see cref="RagPipeline"/>, the knowledge-base tools and their options.
+/// The answering side needs an <see cref="IChatClient"/> (for example <c>AddOpenAIChatClient</c>).
 /// </summary>
 public static class LlamaDbRetrievalServiceCollectionExtensions
 {
@@ -49,7 +51,46 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
             return services; // Already added: the options above still apply, the services are not duplicated.
         }
 
-        services.TryAddSingleton<IPromptTokenCounter>(ApproximatePromptTokenCounter.Instance);
+        IConfiguration? root = configuration is null
+            ? null
+            : configuration is IConfigurationSection { Key: LlamaDbRetrievalOptions.SectionName } ? configuration : configuration.GetSection(LlamaDbRetrievalOptions.SectionName);
+        if (!services.Any(d => d.ServiceType == typeof(IRetriever)))
+        {
+            if (root is not null)
+            {
+                services.AddRetriever(root.GetSection("Retrieval"));
+            }
+            else
+            {
+                services.AddRetriever();
+            }
+        }
+
+        if (root?.GetSection("Reranker") is { } reranker
+            && string.Equals(reranker["Provider"], "cohere", StringComparison.OrdinalIgnoreCase)
+            && !services.Any(d => d.ServiceType == typeof(IReranker)))
+        {
+            services.AddCohereReranker(reranker);
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            var chunking = new ChunkerOptions();
+            root?.GetSection("Chunking").Bind(chunking);
+            if (sp.GetService<ITokenCounter>() is { } counter)
+            {
+                chunking.TokenCounter = counter;
+            }
+
+            var ingestion = new IngestionOptions();
+            root?.GetSection("Ingestion").Bind(ingestion);
+            return new IngestionPipeline(
+                Require<LlamaDb.VectorData.VectorStoreCollection<string, ChunkRecord>>(sp, "register the chunk collection, e.g. AddHnswCollection<string, ChunkRecord>(name, o => o.Definition = ChunkRecordDefinition.Create(dimensions))"),
+                new RecursiveChunker(chunking),
+                ingestion,
+                sp.GetService<ILogger<IngestionPipeline>>());
+        });
+        services.TryAddSingleton<IPromptTokenCounter>(sp => sp.GetService<ITokenCounter>() ?? (IPromptTokenCounter)ApproximatePromptTokenCounter.Instance);
         services.AddSingleton(sp =>
         {
             LlamaDbRetrievalOptions settings = Settings(sp);
