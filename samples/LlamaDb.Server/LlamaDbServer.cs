@@ -2,6 +2,7 @@ using System.Reflection;
 using LlamaDb.Server.Endpoints;
 using LlamaDb.Server.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace LlamaDb.Server;
 
@@ -24,6 +25,15 @@ public static class LlamaDbServer
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Defaults below every other source (appsettings, environment, args override them): request logs only at Warning.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
         });
         ServerSettings settings = ServerSettings.Resolve(options, builder.Configuration);
         if (options.Urls is { } urls)
