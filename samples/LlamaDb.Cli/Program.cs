@@ -15,6 +15,7 @@ internal static class Program
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
 
         ParseResult parsed = root.Parse(args);
         return await parsed.InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LlamaDb.Connectors.Hnsw;
+using LlamaDb.Retrieval;
+using LlamaDb.VectorData;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDb.Server.Hosting;
+
+/// <summary>
+/// The <see cref="ChunkRecord"/> collections of one embedded store. Each collection folder also holds
+/// <c>llamadb-model.json</c> (the embedding model and dimensions it was built with), written when it is created.
+/// </summary>
+internal sealed partial class CollectionManager : IAsyncDisposable
+{
+    public const string ModelFile = "llamadb-model.json";
+
+    private readonly HnswVectorStore _store;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
+    private readonly ConcurrentDictionary<string, HnswCollection<string, ChunkRecord>> _open = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly ILogger _logger;
+
+    public CollectionManager(string storePath, IEmbeddingGenerator<string, Embedding<float>> embedder, string modelId, int dimensions, ILoggerFactory loggerFactory)
+    {
+        _embedder = embedder;
+        ModelId = modelId;
+        Dimensions = dimensions;
+        _logger = loggerFactory.CreateLogger<CollectionManager>();
+        _store = new HnswVectorStore(storePath, new HnswVectorStoreOptions { EmbeddingGenerator = embedder, LoggerFactory = loggerFactory });
+        Definition = ChunkRecordDefinition.Create(dimensions);
+    }
+
+    public string ModelId { get; }
+
+    public int Dimensions { get; }
+
+    public VectorStoreCollectionDefinition Definition { get; }
+
+    public string StorePath => _store.RootPath;
+
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (string name in _store.ListCollectionNamesAsync(cancellationToken))
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Creates <paramref name="name"/>; false when it already exists.</summary>
+    public async Task<bool> CreateAsync(string name, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (await _store.CollectionExistsAsync(name, cancellationToken))
+            {
+                return false;
+            }
+
+            HnswCollection<string, ChunkRecord> collection = NewCollection(name);
+            await collection.EnsureCollectionExistsAsync(cancellationToken);
+            await WriteModelFileAsync(name, cancellationToken);
+            _open[name] = collection;
+            return true;
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    /// <summary>The open collection <paramref name="name"/>; 404 when it does not exist, 409 when it is not a chunk collection of this model's dimensions.</summary>
+    public async Task<HnswCollection<string, ChunkRecord>> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        if (_open.TryGetValue(name, out HnswCollection<string, ChunkRecord>? open) && await _store.CollectionExistsAsync(name, cancellationToken))
+        {
+            return open;
+        }
+
+        if (!await _store.CollectionExistsAsync(name, cancellationToken))
+        {
+            _open.TryRemove(name, out _);
+            throw ProblemException.NotFound($"Collection '{name}' does not exist; create it with POST /v1/collections.");
+        }
+
+        HnswCollection<string, ChunkRecord> collection = _open.GetOrAdd(name, NewCollection);
+        try
+        {
+            _ = collection.Count; // opens the engine and checks the stored schema against ChunkRecord with our dimensions
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            _open.TryRemove(name, out _);
+            throw ProblemException.Conflict($"Collection '{name}' cannot be served with model '{ModelId}' ({Dimensions} dimensions): {ex.Message}");
+        }
+
+        return collection;
+    }
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            _open.TryRemove(name, out _);
+            if (!await _store.CollectionExistsAsync(name, cancellationToken))
+            {
+                return false;
+            }
+
+            await _store.EnsureCollectionDeletedAsync(name, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    /// <summary>The model file of <paramref name="name"/>, or null for a collection made by something else.</summary>
+    public async Task<CollectionModelInfo?> ReadModelFileAsync(string name, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(_store.RootPath, name, ModelFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using FileStream stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<CollectionModelInfo>(stream, JsonBody.Options, cancellationToken);
+    }
+
+    public async Task CheckpointAllAsync(CancellationToken cancellationToken)
+    {
+        foreach ((string name, HnswCollection<string, ChunkRecord> collection) in _open)
+        {
+            try
+            {
+                if (await _store.CollectionExistsAsync(name, cancellationToken))
+                {
+                    await collection.CheckpointAsync(cancellationToken);
+                    LogCheckpointed(_logger, name, collection.Count);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                LogCheckpointFailed(_logger, ex, name);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _open.Clear();
+        _store.Dispose();
+        _createGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private HnswCollection<string, ChunkRecord> NewCollection(string name) =>
+        _store.GetCollection<string, ChunkRecord>(name, new HnswCollectionOptions { Definition = Definition, EmbeddingGenerator = _embedder });
+
+    private async Task WriteModelFileAsync(string name, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(_store.RootPath, name, ModelFile);
+        string temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new CollectionModelInfo(ModelId, Dimensions, DateTimeOffset.UtcNow), JsonBody.Options), cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static void ValidateName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128 || name[0] == '.' || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw ProblemException.BadRequest($"'{name}' is not a valid collection name: use up to 128 ASCII letters, digits, '-', '_' and '.', not starting with '.'.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpointed collection {Name} ({Count} records)")]
+    private static partial void LogCheckpointed(ILogger logger, string name, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not checkpoint collection {Name} at shutdown; its log still holds the writes")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception ex, string name);
+}
+
+/// <summary>What <c>llamadb-model.json</c> records.</summary>
+internal sealed record CollectionModelInfo(string Model, int Dimensions, DateTimeOffset CreatedAt);
