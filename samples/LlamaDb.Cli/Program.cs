@@ -31,6 +31,8 @@ internal static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(AskCommand.Create());
+        root.Subcommands.Add(CollectionsCommand.Create());
 
         ParseResult parsed = root.Parse(args);
         return await parsed.InvokeAsync().ConfigureAwait(false);

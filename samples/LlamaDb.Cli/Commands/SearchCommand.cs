@@ -178,7 +178,7 @@ internal static class SearchCommand
     private static void WriteJson(IReadOnlyList<RetrievedChunk> results, RetrievalOptions options, SearchSession session, double milliseconds)
     {
         using Stream stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = false }))
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("results");
