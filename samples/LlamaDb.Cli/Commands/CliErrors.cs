@@ -33,7 +33,7 @@ internal static class CliErrors
             {
                 await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
             }
-            else if (ex is not (CliUsageException or EmbeddingProviderException))
+            else if (ex is not (CliUsageException or EmbeddingProviderException or Filtering.FilterSyntaxException or LlamaDb.Chat.OpenAI.ChatProviderException))
             {
                 // Usage mistakes and provider refusals say everything in their one line (the provider's status and
                 // message); other failures may hide the real cause in an inner exception.

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using LlamaDb.Connectors.Hnsw;
 using LlamaDb.Embedders.Onnx;
+using LlamaDb.Cli.Store;
 using LlamaDb.Retrieval;
+using LlamaDb.Retrieval.Onnx;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 
@@ -16,11 +18,12 @@ namespace LlamaDb.Cli.Commands;
 internal static class EvalCommand
 {
     /// <summary>
-    /// Builds the reranker for <c>--rerank &lt;dir&gt;</c>. The cross-encoder (<c>CrossEncoderReranker</c> in
-    /// LlamaDb.Retrieval.Onnx) plugs in here once that package is referenced; until then <c>--rerank</c> reports that it
-    /// is unavailable.
+    /// Builds the reranker for <c>--rerank &lt;dir|repo-id&gt;</c>: the ONNX cross-encoder (<c>CrossEncoderReranker</c>,
+    /// LlamaDb.Retrieval.Onnx). Replaceable, e.g. to plug in another <see cref="IReranker"/>.
     /// </summary>
-    public static Func<string, CancellationToken, Task<IReranker>>? RerankerFactory { get; set; }
+    public static Func<string, CancellationToken, Task<IReranker>>? RerankerFactory { get; set; } = static async (model, cancellationToken) =>
+        await CrossEncoderReranker.CreateAsync(
+            await ModelLocator.ResolveAsync(model, ModelKind.CrossEncoder, quiet: false, cancellationToken), cancellationToken: cancellationToken);
 
     public static Command Create()
     {
@@ -64,6 +67,8 @@ internal static class EvalCommand
                 reranker = await factory(rerankDir, cancellationToken);
             }
 
+            using IDisposable? ownedReranker = reranker as IDisposable;
+
             BeirDataset data = await BeirDataset.LoadAsync(parseResult.GetValue(dataset)!, parseResult.GetValue(split) ?? "test", cancellationToken); // Required option
             using OnnxEmbeddingGenerator? onnx = modelDir is null || selectedMode == "bm25" ? null : await OnnxEmbeddingGenerator.CreateAsync(modelDir, cancellationToken: cancellationToken);
             IEmbeddingGenerator<string, Embedding<float>> generator = onnx ?? (IEmbeddingGenerator<string, Embedding<float>>)new ConstantEmbeddingGenerator();
@@ -78,8 +83,6 @@ internal static class EvalCommand
                     Definition = ChunkRecordDefinition.Create(dimensions, indexKind: selectedMode == "bm25" ? IndexKind.Flat : IndexKind.Hnsw),
                     EmbeddingGenerator = generator,
                     Durability = HnswDurability.GroupCommit,
-                    // bm25: the vector side is a constant and weighted 0, so the fused ranking is the BM25 ranking.
-                    HybridVectorWeight = selectedMode == "bm25" ? 0 : 1,
                     Seed = 42,
                 };
                 using HnswCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>("eval", options);
@@ -91,9 +94,13 @@ internal static class EvalCommand
                 RetrievalEvaluation result = await RetrievalEvaluator.EvaluateAsync(data, async (query, depth, token) =>
                 {
                     int fetch = reranker is null ? depth : Math.Max(depth, top);
-                    IAsyncEnumerable<VectorSearchResult<ChunkRecord>> hits = selectedMode == "vector"
-                        ? collection.SearchAsync(query, fetch, cancellationToken: token)
-                        : collection.HybridSearchAsync(query, [query], fetch, cancellationToken: token);
+                    IAsyncEnumerable<VectorSearchResult<ChunkRecord>> hits = selectedMode switch
+                    {
+                        "vector" => collection.SearchAsync(query, fetch, cancellationToken: token),
+                        // bm25: keyword-only search on the full-text index (the vector property is a constant, never searched).
+                        "bm25" => collection.KeywordSearchAsync([query], fetch, new KeywordSearchOptions<ChunkRecord> { FullTextProperty = static r => r.Text }, token),
+                        _ => collection.HybridSearchAsync(query, [query], fetch, cancellationToken: token),
+                    };
                     IReadOnlyList<string> ids = await RetrievalEvaluator.ToDocumentIdsAsync(hits, token);
                     return reranker is null ? ids : await RetrievalEvaluator.RerankAsync(reranker, query, ids, id => texts[id], top, token);
                 }, cancellationToken);
@@ -174,7 +181,7 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary>Every text gets the same unit vector, so BM25 mode needs no model.</summary>
+    /// <summary>Every text gets the same unit vector, so BM25 mode needs no model (the record type has a text-embedded vector property).</summary>
     private sealed class ConstantEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -6,8 +6,8 @@ namespace LlamaDb.Retrieval.Tests.Evaluation;
 
 /// <summary>
 /// BM25 on the real BEIR SciFact test split (../shared/data/scifact) through the embedded store's full-text index, set
-/// up the way <c>llamadb eval retrieval --mode bm25</c> does: one record per document (title + " " + text), hybrid search
-/// with the vector side weighted 0 (a constant one-dimensional embedding), so the ranking is BM25's.
+/// up the way <c>llamadb eval retrieval --mode bm25</c> does: one record per document (title + " " + text), keyword-only
+/// search (<see cref="IKeywordSearchable{TRecord}"/>); the vector property is a constant one-dimensional embedding, never searched.
 /// </summary>
 public sealed class SciFactBm25Tests
 {
@@ -26,21 +26,21 @@ public sealed class SciFactBm25Tests
         {
             Definition = ChunkRecordDefinition.Create(1, indexKind: IndexKind.Flat),
             EmbeddingGenerator = new ConstantEmbeddingGenerator(),
-            HybridVectorWeight = 0,
             Durability = HnswDurability.GroupCommit,
         };
         using HnswCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>("scifact", options);
         await RetrievalEvaluator.IndexCorpusAsync(collection, dataset);
 
         RetrievalEvaluation result = await RetrievalEvaluator.EvaluateAsync(dataset, (query, top, token) =>
-            RetrievalEvaluator.ToDocumentIdsAsync(collection.HybridSearchAsync(query, [query], top, cancellationToken: token), token));
+            RetrievalEvaluator.ToDocumentIdsAsync(
+                collection.KeywordSearchAsync([query], top, new KeywordSearchOptions<ChunkRecord> { FullTextProperty = static r => r.Text }, token), token));
 
         Assert.Equal(300, result.Queries);
         Assert.True(result.NdcgAt10 >= 0.665, $"BM25 nDCG@10 on SciFact is {result.NdcgAt10:F4}, below the BEIR paper's 0.665.");
         Assert.InRange(result.RecallAt100, result.NdcgAt10, 1.0);
     }
 
-    /// <summary>Every text gets the same unit vector: the vector side of hybrid search carries no signal.</summary>
+    /// <summary>Every text gets the same unit vector (the record type has a text-embedded vector property).</summary>
     private sealed class ConstantEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
