@@ -218,7 +218,7 @@ public sealed class CollectionEndpointTests : IAsyncLifetime
 
         string folder = Path.Combine(_server.StorePath, "durable");
         Assert.True(File.Exists(Path.Combine(folder, "checkpoint.bin")), "no checkpoint was written at shutdown");
-        Assert.True(File.Exists(Path.Combine(folder, "llamadb-model.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "embedding.json")));
         using var store = new HnswVectorStore(_server.StorePath, new HnswVectorStoreOptions { EmbeddingGenerator = new TestEmbeddingGenerator(Dimensions) });
         var collection = store.GetCollection<string, ChunkRecord>("durable", new HnswCollectionOptions { Definition = ChunkRecordDefinition.Create(Dimensions) });
         Assert.Equal(20, collection.Count);

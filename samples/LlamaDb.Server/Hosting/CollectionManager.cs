@@ -9,11 +9,11 @@ namespace LlamaDb.Server.Hosting;
 
 /// <summary>
 /// The <see cref="ChunkRecord"/> collections of one embedded store. Each collection folder also holds
-/// <c>llamadb-model.json</c> (the embedding model and dimensions it was built with), written when it is created.
+/// <c>embedding.json</c> (the embedding model and dimensions it was built with), written when it is created.
 /// </summary>
 internal sealed partial class CollectionManager : IAsyncDisposable
 {
-    public const string ModelFile = "llamadb-model.json";
+    public const string ModelFile = "embedding.json";
 
     private readonly HnswVectorStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
@@ -190,5 +190,5 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     private static partial void LogCheckpointFailed(ILogger logger, Exception ex, string name);
 }
 
-/// <summary>What <c>llamadb-model.json</c> records.</summary>
+/// <summary>What <c>embedding.json</c> records.</summary>
 internal sealed record CollectionModelInfo(string Model, int Dimensions, DateTimeOffset CreatedAt);
