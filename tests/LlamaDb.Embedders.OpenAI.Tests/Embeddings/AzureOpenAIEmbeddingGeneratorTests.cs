@@ -99,11 +99,11 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
         Assert.Equal(new Uri(expected), OpenAIClientFactory.AzureV1Endpoint(new Uri(resource)));
 
     [Fact]
-    public async Task AsIEmbeddingGenerator_OverCallersClient_UsesItsPipelineAndDefaultDimensions()
+    public async Task AsLlamaDbEmbeddingGenerator_OverCallersClient_UsesItsPipelineAndDefaultDimensions()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
         var client = new EmbeddingClient("text-embedding-3-small", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = server.OpenAIEndpoint });
-        using IEmbeddingGenerator<string, Embedding<float>> generator = client.AsIEmbeddingGenerator(defaultModelDimensions: 32);
+        using IEmbeddingGenerator<string, Embedding<float>> generator = client.AsLlamaDbEmbeddingGenerator(defaultModelDimensions: 32);
 
         GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["q"]);
 
