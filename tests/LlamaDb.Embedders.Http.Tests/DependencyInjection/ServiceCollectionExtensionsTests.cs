@@ -121,7 +121,7 @@ public sealed class ServiceCollectionExtensionsTests
         });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Exception ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Contains("OpenAICompatibleEmbeddingOptions.Endpoint", ex.Message, StringComparison.Ordinal);
         ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("bad-batch"));
         Assert.Contains("OpenAICompatibleEmbeddingOptions.MaxBatchSize", ex.Message, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public sealed class ServiceCollectionExtensionsTests
         services.AddCohereEmbeddingGenerator(o => o.ApiKey = "k");
         await using ServiceProvider provider = services.BuildServiceProvider();
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
 
         Assert.Contains("CohereEmbeddingOptions.Model", ex.Message, StringComparison.Ordinal);
     }

@@ -378,7 +378,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,""");
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]))).InnerException);
 
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
@@ -391,7 +392,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,0.2]},{"index":1,"embedding":[0.3,0.4]}]}""");
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a", "b", "c"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a", "b", "c"]))).InnerException);
 
         Assert.Contains("2 embeddings for 3 inputs", ex.Message, StringComparison.Ordinal);
     }
@@ -403,7 +405,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,0.2,0.3]}]}""");
         using var generator = Create(server, o => o.Dimensions = 2);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]))).InnerException);
 
         Assert.Contains("2 dimensions were requested", ex.Message, StringComparison.Ordinal);
     }
@@ -496,7 +499,7 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         {
             var ex = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]));
             Assert.Null(ex.StatusCode);
-            Assert.IsType<TimeoutRejectedException>(ex.InnerException);
+            Assert.IsType<TimeoutRejectedException>(Assert.IsType<TimeoutException>(ex.InnerException).InnerException);
             Assert.Contains("timed out", ex.Message, StringComparison.Ordinal);
         }
         finally
@@ -632,7 +635,9 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
             case "InputType": options.InputType = "sideways"; break;
         }
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => new OpenAICompatibleEmbeddingGenerator(options));
+        Exception ex = setting == "Endpoint"
+            ? Assert.Throws<InvalidOperationException>(() => new OpenAICompatibleEmbeddingGenerator(options)) // missing
+            : Assert.ThrowsAny<ArgumentException>(() => new OpenAICompatibleEmbeddingGenerator(options)); // out of range
 
         Assert.Contains("OpenAICompatibleEmbeddingOptions." + setting, ex.Message, StringComparison.Ordinal);
     }

@@ -19,7 +19,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
             Endpoint = server.BaseAddress,
             ApiKey = AzureKey,
             Deployment = "my-embeddings",
-            RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+            RetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(4),
         };
         configure?.Invoke(options);
@@ -68,7 +68,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
 
         var e = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["one"]));
 
-        Assert.Equal("azure-openai", e.Provider);
+        Assert.Equal("azure.ai.openai", e.Provider);
         Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
         Assert.Contains("DeploymentNotFound", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETKEY", e.ToString(), StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
 
         Assert.NotNull(metadata);
-        Assert.Equal("azure-openai", metadata.ProviderName);
+        Assert.Equal("azure.ai.openai", metadata.ProviderName);
         Assert.Equal(new Uri(server.BaseAddress, "/openai/v1/"), metadata.ProviderUri);
         Assert.Equal("my-embeddings", metadata.DefaultModelId);
     }

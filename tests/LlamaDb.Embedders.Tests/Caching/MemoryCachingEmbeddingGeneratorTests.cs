@@ -96,6 +96,24 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void GetCacheKey_GeneratorSettingsThatChangeVectors_KeysDiffer()
+    {
+        string Key(IEmbeddingGenerator<string, Embedding<float>> inner)
+        {
+            using var cache = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(inner);
+            return cache.ComputeKey("t", null);
+        }
+
+        string baseline = Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 4));
+        Assert.Equal(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 4)));
+        Assert.NotEqual(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://b.example/"), dimensions: 4)));
+        Assert.NotEqual(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 8)));
+        Assert.NotEqual(
+            Key(new FingerprintedGenerator(EmbeddingCacheFingerprint.From(("dimensions", 256)))),
+            Key(new FingerprintedGenerator(EmbeddingCacheFingerprint.From(("dimensions", 512)))));
+    }
+
+    [Fact]
     public void GetCacheKey_KnownInputs_MatchesPinnedValue()
     {
         // Pins the key derivation: if this changes, cached entries written by earlier versions would be misread,
@@ -208,5 +226,12 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
         })));
 
         Assert.True(cache.Count <= 50);
+    }
+
+    private sealed class FingerprintedGenerator(EmbeddingCacheFingerprint fingerprint)
+        : DelegatingEmbeddingGenerator<string, Embedding<float>>(new CountingEmbeddingGenerator())
+    {
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingCacheFingerprint) ? fingerprint : base.GetService(serviceType, serviceKey);
     }
 }
