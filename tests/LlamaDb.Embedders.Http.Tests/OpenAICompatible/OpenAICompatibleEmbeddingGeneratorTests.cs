@@ -217,6 +217,47 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_TextAlreadyPrefixed_PrefixNotDoubled()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var generator = Create(server, o => o.DocumentPrefix = "passage: ");
+
+        await generator.GenerateAsync(["passage: already", "fresh"]);
+
+        Assert.Equal(["passage: already", "passage: fresh"], server.Requests[0].Inputs);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PrefixesOption_UsesTheModelsPrefixForEachInputType()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var generator = Create(server, o => o.Prefixes = TextPrefixes.Nomic);
+
+        await generator.GenerateAsync(["d"]);
+        await generator.GenerateAsync(["c"], EmbeddingInputTypes.With(EmbeddingInputTypes.Clustering));
+        await generator.GenerateAsync(["search_query: q"], EmbeddingInputTypes.ForQuery());
+
+        Assert.Equal(["search_document: d"], server.Requests[0].Inputs);
+        Assert.Equal(["clustering: c"], server.Requests[1].Inputs);
+        Assert.Equal(["search_query: q"], server.Requests[2].Inputs);
+    }
+
+    [Fact]
+    public async Task GetService_Fingerprint_DiffersWhenPrefixesOrModelDiffer()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var plain = Create(server);
+        using var e5 = Create(server, o => o.Prefixes = TextPrefixes.E5);
+        using var other = Create(server, o => o.Model = "other-model");
+
+        string? Fingerprint(IEmbeddingGenerator g) => g.GetService<EmbeddingCacheFingerprint>()?.Value;
+
+        Assert.NotNull(Fingerprint(plain));
+        Assert.NotEqual(Fingerprint(plain), Fingerprint(e5));
+        Assert.NotEqual(Fingerprint(plain), Fingerprint(other));
+    }
+
+    [Fact]
     public async Task GenerateAsync_429WithRetryAfterSeconds_WaitsThatLongThenSucceeds()
     {
         await using var server = await LoopbackEmbeddingServer.StartAsync();
