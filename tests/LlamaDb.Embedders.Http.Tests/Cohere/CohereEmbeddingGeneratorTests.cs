@@ -311,7 +311,8 @@ public sealed class CohereEmbeddingGeneratorTests
         server.EnqueueStatus(200, body);
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a", "b", "c"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a", "b", "c"]))).InnerException);
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
@@ -323,7 +324,8 @@ public sealed class CohereEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"id":"x","embeddings":{"int8":[[1,200]]}}""");
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateInt8Async(["a"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateInt8Async(["a"]))).InnerException);
 
         Assert.Contains("int8[0][1]", ex.Message, StringComparison.Ordinal);
     }
@@ -420,7 +422,9 @@ public sealed class CohereEmbeddingGeneratorTests
             case "MaxRetryDelay": options.MaxRetryDelay = TimeSpan.FromMilliseconds(1); break;
         }
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => new CohereEmbeddingGenerator(options));
+        Exception ex = setting == "Model"
+            ? Assert.Throws<InvalidOperationException>(() => new CohereEmbeddingGenerator(options)) // missing
+            : Assert.ThrowsAny<ArgumentException>(() => new CohereEmbeddingGenerator(options)); // out of range
 
         Assert.Contains("CohereEmbeddingOptions." + setting, ex.Message, StringComparison.Ordinal);
     }
@@ -433,7 +437,7 @@ public sealed class CohereEmbeddingGeneratorTests
             return; // The machine has a real key; the fallback would (rightly) find it.
         }
 
-        var ex = Assert.Throws<ArgumentException>(() => new CohereEmbeddingGenerator(new CohereEmbeddingOptions { Model = "embed-v4.0" }));
+        var ex = Assert.Throws<InvalidOperationException>(() => new CohereEmbeddingGenerator(new CohereEmbeddingOptions { Model = "embed-v4.0" }));
 
         Assert.Contains("CohereEmbeddingOptions.ApiKey", ex.Message, StringComparison.Ordinal);
         Assert.Contains("COHERE_API_KEY", ex.Message, StringComparison.Ordinal);

@@ -30,6 +30,50 @@ public sealed class ServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddOpenAICompatibleEmbeddingGenerator_WithHttpClientFactory_ClientHasNoTimeoutOfItsOwn()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        ServiceCollection services = Services();
+        services.AddHttpClient();
+        services.AddOpenAICompatibleEmbeddingGenerator(o => o.Endpoint = server.BaseAddress);
+        services.AddKeyedCohereEmbeddingGenerator("cohere", o =>
+        {
+            o.Endpoint = server.BaseAddress;
+            o.ApiKey = "k";
+            o.Model = "embed-v4.0";
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var compatible = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var cohere = provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("cohere");
+
+        // HttpClient's 100 s default would cut requests the generator's own Timeout allows.
+        Assert.Equal(Timeout.InfiniteTimeSpan, compatible.GetService<HttpClient>()?.Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, cohere.GetService<HttpClient>()?.Timeout);
+    }
+
+    [Fact]
+    public async Task AddCohereAndOpenAICompatible_ConfigurationPlusConfigure_ConfigureWins()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        IConfigurationRoot config = Config(new()
+        {
+            ["Local:Endpoint"] = server.BaseAddress.ToString(),
+            ["Local:Model"] = "from-config",
+            ["Cohere:Endpoint"] = server.BaseAddress.ToString(),
+            ["Cohere:ApiKey"] = "k",
+            ["Cohere:Model"] = "from-config",
+        });
+        ServiceCollection services = Services();
+        services.AddOpenAICompatibleEmbeddingGenerator(config.GetSection("Local"), o => o.Model = "from-code");
+        services.AddKeyedCohereEmbeddingGenerator("cohere", config.GetSection("Cohere"), o => o.Model = "from-code");
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Equal("from-code", provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+        Assert.Equal("from-code", provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("cohere").GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+    }
+
+    [Fact]
     public async Task AddOpenAICompatibleEmbeddingGenerator_FromConfigurationSection_BindsEverySetting()
     {
         await using var server = await LoopbackEmbeddingServer.StartAsync();
@@ -121,7 +165,7 @@ public sealed class ServiceCollectionExtensionsTests
         });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Exception ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Contains("OpenAICompatibleEmbeddingOptions.Endpoint", ex.Message, StringComparison.Ordinal);
         ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("bad-batch"));
         Assert.Contains("OpenAICompatibleEmbeddingOptions.MaxBatchSize", ex.Message, StringComparison.Ordinal);
@@ -134,7 +178,7 @@ public sealed class ServiceCollectionExtensionsTests
         services.AddCohereEmbeddingGenerator(o => o.ApiKey = "k");
         await using ServiceProvider provider = services.BuildServiceProvider();
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
 
         Assert.Contains("CohereEmbeddingOptions.Model", ex.Message, StringComparison.Ordinal);
     }

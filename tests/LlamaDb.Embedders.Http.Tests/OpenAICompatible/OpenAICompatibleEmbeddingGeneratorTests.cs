@@ -217,6 +217,47 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_TextAlreadyPrefixed_PrefixNotDoubled()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var generator = Create(server, o => o.DocumentPrefix = "passage: ");
+
+        await generator.GenerateAsync(["passage: already", "fresh"]);
+
+        Assert.Equal(["passage: already", "passage: fresh"], server.Requests[0].Inputs);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PrefixesOption_UsesTheModelsPrefixForEachInputType()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var generator = Create(server, o => o.Prefixes = TextPrefixes.Nomic);
+
+        await generator.GenerateAsync(["d"]);
+        await generator.GenerateAsync(["c"], EmbeddingInputTypes.With(EmbeddingInputTypes.Clustering));
+        await generator.GenerateAsync(["search_query: q"], EmbeddingInputTypes.ForQuery());
+
+        Assert.Equal(["search_document: d"], server.Requests[0].Inputs);
+        Assert.Equal(["clustering: c"], server.Requests[1].Inputs);
+        Assert.Equal(["search_query: q"], server.Requests[2].Inputs);
+    }
+
+    [Fact]
+    public async Task GetService_Fingerprint_DiffersWhenPrefixesOrModelDiffer()
+    {
+        await using var server = await LoopbackEmbeddingServer.StartAsync();
+        using var plain = Create(server);
+        using var e5 = Create(server, o => o.Prefixes = TextPrefixes.E5);
+        using var other = Create(server, o => o.Model = "other-model");
+
+        string? Fingerprint(IEmbeddingGenerator g) => g.GetService<EmbeddingCacheFingerprint>()?.Value;
+
+        Assert.NotNull(Fingerprint(plain));
+        Assert.NotEqual(Fingerprint(plain), Fingerprint(e5));
+        Assert.NotEqual(Fingerprint(plain), Fingerprint(other));
+    }
+
+    [Fact]
     public async Task GenerateAsync_429WithRetryAfterSeconds_WaitsThatLongThenSucceeds()
     {
         await using var server = await LoopbackEmbeddingServer.StartAsync();
@@ -378,7 +419,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,""");
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]))).InnerException);
 
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
@@ -391,7 +433,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,0.2]},{"index":1,"embedding":[0.3,0.4]}]}""");
         using var generator = Create(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a", "b", "c"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a", "b", "c"]))).InnerException);
 
         Assert.Contains("2 embeddings for 3 inputs", ex.Message, StringComparison.Ordinal);
     }
@@ -403,7 +446,8 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         server.EnqueueStatus(200, """{"data":[{"index":0,"embedding":[0.1,0.2,0.3]}]}""");
         using var generator = Create(server, o => o.Dimensions = 2);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => generator.GenerateAsync(["a"]));
+        // Malformed responses surface as the provider exception, the parser error inside.
+        var ex = Assert.IsType<InvalidDataException>((await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]))).InnerException);
 
         Assert.Contains("2 dimensions were requested", ex.Message, StringComparison.Ordinal);
     }
@@ -496,7 +540,7 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
         {
             var ex = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]));
             Assert.Null(ex.StatusCode);
-            Assert.IsType<TimeoutRejectedException>(ex.InnerException);
+            Assert.IsType<TimeoutRejectedException>(Assert.IsType<TimeoutException>(ex.InnerException).InnerException);
             Assert.Contains("timed out", ex.Message, StringComparison.Ordinal);
         }
         finally
@@ -632,7 +676,9 @@ public sealed class OpenAICompatibleEmbeddingGeneratorTests
             case "InputType": options.InputType = "sideways"; break;
         }
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => new OpenAICompatibleEmbeddingGenerator(options));
+        Exception ex = setting == "Endpoint"
+            ? Assert.Throws<InvalidOperationException>(() => new OpenAICompatibleEmbeddingGenerator(options)) // missing
+            : Assert.ThrowsAny<ArgumentException>(() => new OpenAICompatibleEmbeddingGenerator(options)); // out of range
 
         Assert.Contains("OpenAICompatibleEmbeddingOptions." + setting, ex.Message, StringComparison.Ordinal);
     }

@@ -122,7 +122,7 @@ public sealed class OpenAIEmbeddingGeneratorServiceCollectionExtensionsTests
         {
             o.ApiKey = Key;
             o.Endpoint = server.OpenAIEndpoint;
-            o.RetryBaseDelay = TimeSpan.FromMilliseconds(1);
+            o.RetryDelay = TimeSpan.FromMilliseconds(1);
             o.MaxRetryDelay = TimeSpan.FromMilliseconds(2);
         });
         await using ServiceProvider provider = services.BuildServiceProvider();

@@ -19,7 +19,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
             Endpoint = server.BaseAddress,
             ApiKey = AzureKey,
             Deployment = "my-embeddings",
-            RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+            RetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(4),
         };
         configure?.Invoke(options);
@@ -68,7 +68,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
 
         var e = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["one"]));
 
-        Assert.Equal("azure-openai", e.Provider);
+        Assert.Equal("azure.ai.openai", e.Provider);
         Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
         Assert.Contains("DeploymentNotFound", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETKEY", e.ToString(), StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
 
         Assert.NotNull(metadata);
-        Assert.Equal("azure-openai", metadata.ProviderName);
+        Assert.Equal("azure.ai.openai", metadata.ProviderName);
         Assert.Equal(new Uri(server.BaseAddress, "/openai/v1/"), metadata.ProviderUri);
         Assert.Equal("my-embeddings", metadata.DefaultModelId);
     }
@@ -99,11 +99,11 @@ public sealed class AzureOpenAIEmbeddingGeneratorTests
         Assert.Equal(new Uri(expected), OpenAIClientFactory.AzureV1Endpoint(new Uri(resource)));
 
     [Fact]
-    public async Task AsIEmbeddingGenerator_OverCallersClient_UsesItsPipelineAndDefaultDimensions()
+    public async Task AsLlamaDbEmbeddingGenerator_OverCallersClient_UsesItsPipelineAndDefaultDimensions()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
         var client = new EmbeddingClient("text-embedding-3-small", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = server.OpenAIEndpoint });
-        using IEmbeddingGenerator<string, Embedding<float>> generator = client.AsIEmbeddingGenerator(defaultModelDimensions: 32);
+        using IEmbeddingGenerator<string, Embedding<float>> generator = client.AsLlamaDbEmbeddingGenerator(defaultModelDimensions: 32);
 
         GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["q"]);
 

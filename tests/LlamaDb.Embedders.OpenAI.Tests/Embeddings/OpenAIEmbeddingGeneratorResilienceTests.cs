@@ -29,7 +29,7 @@ public sealed class OpenAIEmbeddingGeneratorResilienceTests
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
         server.EnqueueError(429, "Rate limit reached", "requests", "rate_limit_exceeded", ("Retry-After", "7"));
-        using OpenAIEmbeddingGenerator generator = Create(server);
+        using OpenAIEmbeddingGenerator generator = Create(server, o => o.MaxRetryDelay = TimeSpan.FromMinutes(1));
         List<TimeSpan> delays = RecordDelays(generator);
 
         GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["a", "b"]);
@@ -40,12 +40,39 @@ public sealed class OpenAIEmbeddingGeneratorResilienceTests
         AssertVectorsInOrder(["a", "b"], result);
     }
 
+    [Theory]
+    [InlineData("3600")]
+    [InlineData("1e12")]
+    [InlineData("Infinity")]
+    public async Task GenerateAsync_RetryAfterBeyondMaxRetryDelayOrUnreadable_FailsAtOnceOrBacksOff(string retryAfter)
+    {
+        await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
+        server.EnqueueError(429, "Rate limit reached", "requests", "rate_limit_exceeded", ("Retry-After", retryAfter));
+        using OpenAIEmbeddingGenerator generator = Create(server, o => o.MaxRetryDelay = TimeSpan.FromMinutes(1));
+        List<TimeSpan> delays = RecordDelays(generator);
+
+        if (retryAfter == "Infinity")
+        {
+            // Not a finite number: ignored, so the computed backoff (at most MaxRetryDelay) applies.
+            await generator.GenerateAsync(["a"]);
+            Assert.True(Assert.Single(delays) <= TimeSpan.FromSeconds(60));
+            return;
+        }
+
+        var e = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(["a"]));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.Contains("MaxRetryDelay", e.Message, StringComparison.Ordinal);
+        Assert.Empty(delays);
+        Assert.Single(server.Requests);
+    }
+
     [Fact]
     public async Task GenerateAsync_429WithRetryAfterMs_PrefersMilliseconds()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
         server.EnqueueError(429, "Rate limit reached", "requests", "rate_limit_exceeded", ("retry-after-ms", "1500"), ("Retry-After", "2"));
-        using OpenAIEmbeddingGenerator generator = Create(server);
+        using OpenAIEmbeddingGenerator generator = Create(server, o => o.MaxRetryDelay = TimeSpan.FromMinutes(1));
         List<TimeSpan> delays = RecordDelays(generator);
 
         await generator.GenerateAsync(["a"]);
@@ -89,7 +116,7 @@ public sealed class OpenAIEmbeddingGeneratorResilienceTests
         using OpenAIEmbeddingGenerator generator = Create(server, o =>
         {
             o.MaxRetries = 3;
-            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.RetryDelay = TimeSpan.FromSeconds(1);
             o.MaxRetryDelay = TimeSpan.FromSeconds(3);
         });
         List<TimeSpan> delays = RecordDelays(generator);
@@ -295,8 +322,8 @@ public sealed class OpenAIEmbeddingGeneratorResilienceTests
     public async Task GenerateAsync_CancelledDuringRetryDelay_Throws()
     {
         await using OpenAIWireServer server = await OpenAIWireServer.StartAsync();
-        server.EnqueueError(429, "slow down", headers: ("Retry-After", "3600"));
-        using OpenAIEmbeddingGenerator generator = Create(server);
+        server.EnqueueError(429, "slow down", headers: ("Retry-After", "45")); // within MaxRetryDelay (1 min), so it waits
+        using OpenAIEmbeddingGenerator generator = Create(server, o => o.MaxRetryDelay = TimeSpan.FromMinutes(1));
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         generator.DelayAsync = async (delay, token) =>
         {
@@ -364,7 +391,7 @@ public sealed class OpenAIEmbeddingGeneratorResilienceTests
             ApiKey = Key,
             Endpoint = endpoint,
             MaxRetries = 1,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+            RetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(2),
         });
 

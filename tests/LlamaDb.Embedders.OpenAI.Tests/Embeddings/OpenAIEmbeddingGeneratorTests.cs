@@ -15,7 +15,7 @@ public sealed class OpenAIEmbeddingGeneratorTests
         {
             ApiKey = Key,
             Endpoint = server.OpenAIEndpoint,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+            RetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(4),
         };
         configure?.Invoke(options);

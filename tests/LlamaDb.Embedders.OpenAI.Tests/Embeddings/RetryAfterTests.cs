@@ -31,8 +31,17 @@ public sealed class RetryAfterTests
     [InlineData("Retry-After", "soon")]
     [InlineData("retry-after-ms", "-3")]
     [InlineData("X-Other", "5")]
+    [InlineData("Retry-After", "Infinity")]
+    [InlineData("Retry-After", "NaN")]
+    [InlineData("retry-after-ms", "-Infinity")]
     public void ReadRetryAfter_MissingOrUnreadable_IsNull(string name, string value) =>
         Assert.Null(OpenAIEmbeddingGenerator.ReadRetryAfter(new Headers((name, value))));
+
+    [Theory]
+    [InlineData("Retry-After", "1e12")]
+    [InlineData("retry-after-ms", "1e300")]
+    public void ReadRetryAfter_TooLongForTimeSpan_IsMaxValueNotOverflow(string name, string value) =>
+        Assert.Equal(TimeSpan.MaxValue, OpenAIEmbeddingGenerator.ReadRetryAfter(new Headers((name, value))));
 
     private sealed class Headers(params (string Name, string Value)[] values) : PipelineResponseHeaders
     {

@@ -26,6 +26,22 @@ public sealed class BatchingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task Dispose_WhileACallIsInFlight_CallCompletesWithoutObjectDisposedException()
+    {
+        var inner = new GatedEmbeddingGenerator();
+        var generator = new BatchingEmbeddingGenerator<string, Embedding<float>>(inner, maxBatchSize: 1, maxConcurrency: 1);
+        Task<GeneratedEmbeddings<Embedding<float>>> pending = generator.GenerateAsync(["a", "b"]);
+        GatedCall first = await inner.Calls.ReadAsync();
+
+        generator.Dispose();
+        first.Complete();
+        GatedCall second = await inner.Calls.ReadAsync();
+        second.Complete();
+
+        Assert.Equal(2, (await pending).Count);
+    }
+
+    [Fact]
     public async Task GenerateAsync_BatchesCompleteOutOfOrder_ResultsInInputOrderAndInFlightBounded()
     {
         var inner = new GatedEmbeddingGenerator();

@@ -86,13 +86,31 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
     {
         var innerA = new CountingEmbeddingGenerator(modelId: "model-a");
         var innerB = new CountingEmbeddingGenerator(modelId: "model-b");
-        using var cacheA = new KeyExposingCache(innerA);
-        using var cacheB = new KeyExposingCache(innerB);
+        using var cacheA = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(innerA);
+        using var cacheB = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(innerB);
 
-        Assert.NotEqual(cacheA.Key("t", null), cacheB.Key("t", null));
-        Assert.Equal(cacheA.Key("t", null), cacheA.Key("t", new EmbeddingGenerationOptions()));
-        Assert.NotEqual(cacheA.Key("t", null), cacheA.Key("u", null));
-        Assert.StartsWith("llamadb:embedding:v1:", cacheA.Key("t", null), StringComparison.Ordinal);
+        Assert.NotEqual(cacheA.ComputeKey("t", null), cacheB.ComputeKey("t", null));
+        Assert.Equal(cacheA.ComputeKey("t", null), cacheA.ComputeKey("t", new EmbeddingGenerationOptions()));
+        Assert.NotEqual(cacheA.ComputeKey("t", null), cacheA.ComputeKey("u", null));
+        Assert.StartsWith("llamadb:embedding:v2:", cacheA.ComputeKey("t", null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetCacheKey_GeneratorSettingsThatChangeVectors_KeysDiffer()
+    {
+        string Key(IEmbeddingGenerator<string, Embedding<float>> inner)
+        {
+            using var cache = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(inner);
+            return cache.ComputeKey("t", null);
+        }
+
+        string baseline = Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 4));
+        Assert.Equal(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 4)));
+        Assert.NotEqual(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://b.example/"), dimensions: 4)));
+        Assert.NotEqual(baseline, Key(new CountingEmbeddingGenerator(providerUri: new Uri("http://a.example/"), dimensions: 8)));
+        Assert.NotEqual(
+            Key(new FingerprintedGenerator(EmbeddingCacheFingerprint.From(("dimensions", 256)))),
+            Key(new FingerprintedGenerator(EmbeddingCacheFingerprint.From(("dimensions", 512)))));
     }
 
     [Fact]
@@ -100,10 +118,10 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
     {
         // Pins the key derivation: if this changes, cached entries written by earlier versions would be misread,
         // so bump the key version prefix together with the pinned value.
-        using var cache = new KeyExposingCache(new CountingEmbeddingGenerator(modelId: "all-MiniLM-L6-v2", providerName: "onnx"));
+        using var cache = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(new CountingEmbeddingGenerator(modelId: "all-MiniLM-L6-v2", providerName: "onnx"));
         var options = new EmbeddingGenerationOptions { Dimensions = 384, AdditionalProperties = new() { ["input_type"] = "search_query", ["a"] = 1 } };
 
-        Assert.Equal("llamadb:embedding:v1:972edb7f89879839e6f49082483f96a745aee7977d48c5a566c88005836b0235", cache.Key("hello", options));
+        Assert.Equal("llamadb:embedding:v2:a674a1b5fcea9e92edf541c3ce5232dc9df7582ab8ee6c51c42378279e34f2a0", cache.ComputeKey("hello", options));
     }
 
     [Fact]
@@ -144,9 +162,9 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
     public async Task GenerateAsync_MoreBytesThanMaxBytes_EvictsLeastRecentlyUsed()
     {
         var inner = new CountingEmbeddingGenerator(dimensions: 64);
-        using var probe = new KeyExposingCache(inner);
+        using var probe = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(inner);
         long entrySize = MemoryCachingEmbeddingGenerator<string, Embedding<float>>.EstimateSize(
-            probe.Key("a", null), new Embedding<float>(new float[64]) { ModelId = "fake-model" });
+            probe.ComputeKey("a", null), new Embedding<float>(new float[64]) { ModelId = "fake-model" });
         using var cache = new MemoryCachingEmbeddingGenerator<string, Embedding<float>>(
             inner, new EmbeddingCacheOptions { MaxEntries = 100, MaxBytes = (2 * entrySize) + (entrySize / 2) });
 
@@ -210,13 +228,10 @@ public sealed class MemoryCachingEmbeddingGeneratorTests
         Assert.True(cache.Count <= 50);
     }
 
-    private sealed class KeyExposingCache(IEmbeddingGenerator<string, Embedding<float>> inner)
-        : CachingEmbeddingGenerator<string, Embedding<float>>(inner)
+    private sealed class FingerprintedGenerator(EmbeddingCacheFingerprint fingerprint)
+        : DelegatingEmbeddingGenerator<string, Embedding<float>>(new CountingEmbeddingGenerator())
     {
-        public string Key(string text, EmbeddingGenerationOptions? options) => GetCacheKey(text, options);
-
-        protected override Task<Embedding<float>?> ReadCacheAsync(string key, CancellationToken cancellationToken) => Task.FromResult<Embedding<float>?>(null);
-
-        protected override Task WriteCacheAsync(string key, Embedding<float> value, CancellationToken cancellationToken) => Task.CompletedTask;
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingCacheFingerprint) ? fingerprint : base.GetService(serviceType, serviceKey);
     }
 }

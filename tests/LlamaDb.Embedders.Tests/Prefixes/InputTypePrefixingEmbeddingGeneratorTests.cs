@@ -73,11 +73,63 @@ public sealed class InputTypePrefixingEmbeddingGeneratorTests
     {
         using var generator = new InputTypePrefixingEmbeddingGenerator<Embedding<float>>(new CountingEmbeddingGenerator(), TextPrefixes.E5);
 
-        NotSupportedException e = await Assert.ThrowsAsync<NotSupportedException>(
+        ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(
             () => generator.GenerateAsync(["d"], new EmbeddingGenerationOptions().WithInputType("search-query")));
 
         Assert.Contains("search-query", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GenerateAsync_InputTypeWithoutPrefixForThisModel_ThrowsNotSupported()
+    {
+        var prefixes = new TextPrefixes { Query = "q: ", Document = "d: " };
+        using var generator = new InputTypePrefixingEmbeddingGenerator<Embedding<float>>(new CountingEmbeddingGenerator(), prefixes);
+
+        await Assert.ThrowsAsync<NotSupportedException>(
+            () => generator.GenerateAsync(["d"], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputTypes.Clustering)));
+    }
+
+    [Theory]
+    [InlineData("query", "query: x")]
+    [InlineData(" Search_Query ", "query: x")]
+    [InlineData("document", "passage: x")]
+    [InlineData("passage", "passage: x")]
+    [InlineData("search_document", "passage: x")]
+    public async Task GenerateAsync_InputTypeAlias_MapsToTheCanonicalPrefix(string inputType, string expected)
+    {
+        var inner = new CountingEmbeddingGenerator();
+        using var generator = new InputTypePrefixingEmbeddingGenerator<Embedding<float>>(inner, TextPrefixes.E5);
+
+        await generator.GenerateAsync(["x"], new EmbeddingGenerationOptions().WithInputType(inputType));
+
+        Assert.Equal([expected], inner.Calls.Single().Inputs);
+    }
+
+    [Theory]
+    [InlineData("query", EmbeddingInputTypes.SearchQuery)]
+    [InlineData("SEARCH_QUERY", EmbeddingInputTypes.SearchQuery)]
+    [InlineData("document", EmbeddingInputTypes.SearchDocument)]
+    [InlineData("passage", EmbeddingInputTypes.SearchDocument)]
+    [InlineData("classification", EmbeddingInputTypes.Classification)]
+    [InlineData(" clustering", EmbeddingInputTypes.Clustering)]
+    public void Normalize_KnownNamesAndAliases_GiveTheCanonicalName(string inputType, string expected) =>
+        Assert.Equal(expected, EmbeddingInputTypes.Normalize(inputType));
+
+    [Fact]
+    public void Normalize_Unknown_ThrowsNamingTheSetting()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() => EmbeddingInputTypes.Normalize("image", "Options.InputType"));
+        Assert.Equal("Options.InputType", e.ParamName);
+        Assert.Contains("image", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("query: ", "query: x", "query: x")]
+    [InlineData("query: ", "x", "query: x")]
+    [InlineData("", "x", "x")]
+    [InlineData(null, "x", "x")]
+    public void Apply_PrefixAlreadyPresent_IsNotDoubled(string? prefix, string text, string expected) =>
+        Assert.Equal(expected, TextPrefixes.Apply(prefix, text));
 
     [Fact]
     public async Task GenerateAsync_NonStringInputType_Throws()

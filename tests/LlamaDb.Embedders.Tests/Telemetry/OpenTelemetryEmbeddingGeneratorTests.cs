@@ -9,32 +9,35 @@ namespace LlamaDb.Embedders.Tests.Telemetry;
 public sealed class OpenTelemetryEmbeddingGeneratorTests
 {
     [Fact]
-    public void DefaultSourceName_IsLlamaDbEmbeddings()
+    public void UseOpenTelemetry_LlamaDbSourceName_NamesTheActivitySourceLlamaDbEmbeddings()
     {
-        Assert.Equal("LlamaDb.Embeddings", OpenTelemetryEmbeddingGenerator<string, Embedding<float>>.DefaultSourceName);
-        using var generator = new OpenTelemetryEmbeddingGenerator<string, Embedding<float>>(new CountingEmbeddingGenerator());
+        Assert.Equal("LlamaDb.Embeddings", LlamaDbTelemetry.SourceName);
+        using IEmbeddingGenerator<string, Embedding<float>> generator = new CountingEmbeddingGenerator().AsBuilder()
+            .UseOpenTelemetry(sourceName: LlamaDbTelemetry.SourceName)
+            .Build();
+
         Assert.Equal("LlamaDb.Embeddings", generator.GetService<ActivitySource>()?.Name);
-        Assert.Equal("LlamaDb.Embeddings", generator.GetService<Meter>()?.Name);
     }
 
     [Fact]
     public async Task GenerateAsync_Success_ActivityAndMetricsCarryGenAiTags()
     {
-        string source = "LlamaDb.Embeddings.Test." + Guid.NewGuid().ToString("N");
-        using var capture = new TelemetryCapture(source);
-        var inner = new CountingEmbeddingGenerator(modelId: "mini", providerName: "onnx", providerUri: new Uri("http://127.0.0.1:11434/v1/"), dimensions: 4);
-        using IEmbeddingGenerator<string, Embedding<float>> generator = inner.AsBuilder().UseOpenTelemetry(sourceName: source).Build();
+        // The real source name; a model id unique to this test keeps other tests' telemetry out of the capture.
+        string model = "mini-" + Guid.NewGuid().ToString("N");
+        using var capture = new TelemetryCapture(LlamaDbTelemetry.SourceName, model);
+        var inner = new CountingEmbeddingGenerator(modelId: model, providerName: "onnx", providerUri: new Uri("http://127.0.0.1:11434/v1/"), dimensions: 4);
+        using IEmbeddingGenerator<string, Embedding<float>> generator = inner.AsBuilder().UseOpenTelemetry(sourceName: LlamaDbTelemetry.SourceName).Build();
 
         await generator.GenerateAsync(["abc", "de"], new EmbeddingGenerationOptions { Dimensions = 3 });
 
         Activity activity = Assert.Single(capture.Activities);
-        Assert.Equal("embeddings mini", activity.DisplayName);
+        Assert.Equal("embeddings " + model, activity.DisplayName);
         Assert.Equal(ActivityKind.Client, activity.Kind);
         Assert.Equal("embeddings", activity.GetTagItem("gen_ai.operation.name"));
         Assert.Equal("onnx", activity.GetTagItem("gen_ai.provider.name"));
-        Assert.Equal("mini", activity.GetTagItem("gen_ai.request.model"));
-        Assert.Equal("mini", activity.GetTagItem("gen_ai.response.model"));
-        Assert.Equal(5L, activity.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(model, activity.GetTagItem("gen_ai.request.model"));
+        Assert.Equal(model, activity.GetTagItem("gen_ai.response.model"));
+        Assert.Equal(5, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(3, activity.GetTagItem("gen_ai.embeddings.dimension.count"));
         Assert.Equal("127.0.0.1", activity.GetTagItem("server.address"));
         Assert.Equal(11434, activity.GetTagItem("server.port"));
@@ -45,23 +48,38 @@ public sealed class OpenTelemetryEmbeddingGeneratorTests
         Assert.True(duration.Value >= 0);
         Assert.Equal("embeddings", duration.Tags["gen_ai.operation.name"]);
         Assert.Equal("onnx", duration.Tags["gen_ai.provider.name"]);
-        Assert.Equal("mini", duration.Tags["gen_ai.request.model"]);
+        Assert.Equal(model, duration.Tags["gen_ai.request.model"]);
         Assert.False(duration.Tags.ContainsKey("error.type"));
 
         var tokens = Assert.Single(capture.Measurements, m => m.Instrument == "gen_ai.client.token.usage");
         Assert.Equal("{token}", tokens.Unit);
         Assert.Equal(5, tokens.Value);
         Assert.Equal("input", tokens.Tags["gen_ai.token.type"]);
-        Assert.Equal("mini", tokens.Tags["gen_ai.response.model"]);
+        Assert.Equal(model, tokens.Tags["gen_ai.response.model"]);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_NoDimensionsInOptions_ReportsTheGeneratorsDefaultDimensions()
+    {
+        string model = "mini-" + Guid.NewGuid().ToString("N");
+        using var capture = new TelemetryCapture(LlamaDbTelemetry.SourceName, model);
+        var inner = new CountingEmbeddingGenerator(modelId: model, providerName: "openai", dimensions: 256);
+        using IEmbeddingGenerator<string, Embedding<float>> generator = inner.AsBuilder().UseOpenTelemetry(sourceName: LlamaDbTelemetry.SourceName).Build();
+
+        await generator.GenerateAsync(["abc"]);
+
+        Activity activity = Assert.Single(capture.Activities);
+        Assert.Equal(256, activity.GetTagItem("gen_ai.embeddings.dimension.count"));
+        Assert.Equal("openai", activity.GetTagItem("gen_ai.provider.name"));
     }
 
     [Fact]
     public async Task GenerateAsync_Failure_SetsErrorTypeOnActivityAndDuration()
     {
-        string source = "LlamaDb.Embeddings.Test." + Guid.NewGuid().ToString("N");
-        using var capture = new TelemetryCapture(source);
-        using var generator = new OpenTelemetryEmbeddingGenerator<string, Embedding<float>>(
-            new FailingEmbeddingGenerator(new TimeoutException("slow")), sourceName: source);
+        using var capture = new TelemetryCapture(LlamaDbTelemetry.SourceName, "broken-model");
+        using IEmbeddingGenerator<string, Embedding<float>> generator = new FailingEmbeddingGenerator(new TimeoutException("slow")).AsBuilder()
+            .UseOpenTelemetry(sourceName: LlamaDbTelemetry.SourceName)
+            .Build();
 
         await Assert.ThrowsAsync<TimeoutException>(() => generator.GenerateAsync(["x"]));
 
@@ -77,29 +95,26 @@ public sealed class OpenTelemetryEmbeddingGeneratorTests
         Assert.DoesNotContain(capture.Measurements, m => m.Instrument == "gen_ai.client.token.usage");
     }
 
-    [Fact]
-    public async Task GenerateAsync_NoListeners_StillReturnsResults()
-    {
-        using var generator = new OpenTelemetryEmbeddingGenerator<string, Embedding<float>>(
-            new CountingEmbeddingGenerator(), sourceName: "LlamaDb.Embeddings.Test.Unobserved." + Guid.NewGuid().ToString("N"));
-
-        GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["a"]);
-
-        Assert.Single(result);
-    }
-
     private sealed class TelemetryCapture : IDisposable
     {
         private readonly ActivityListener _activityListener;
         private readonly MeterListener _meterListener;
+        private readonly string _model;
 
-        public TelemetryCapture(string sourceName)
+        public TelemetryCapture(string sourceName, string model)
         {
+            _model = model;
             _activityListener = new ActivityListener
             {
                 ShouldListenTo = s => s.Name == sourceName,
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = Activities.Enqueue,
+                ActivityStopped = a =>
+                {
+                    if (Equals(a.GetTagItem("gen_ai.request.model"), _model))
+                    {
+                        Activities.Enqueue(a);
+                    }
+                },
             };
             ActivitySource.AddActivityListener(_activityListener);
 
@@ -115,6 +130,7 @@ public sealed class OpenTelemetryEmbeddingGeneratorTests
             };
             _meterListener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
             _meterListener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
+            _meterListener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
             _meterListener.Start();
         }
 
@@ -134,6 +150,11 @@ public sealed class OpenTelemetryEmbeddingGeneratorTests
             foreach (KeyValuePair<string, object?> tag in tags)
             {
                 map[tag.Key] = tag.Value;
+            }
+
+            if (!Equals(map.GetValueOrDefault("gen_ai.request.model"), _model))
+            {
+                return;
             }
 
             Measurements.Enqueue(new Measurement(instrument.Name, instrument.Unit, value, map));

@@ -26,6 +26,7 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly EmbeddingCacheFingerprint _fingerprint;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The options; copied, so later changes have no effect. Without an API key, <c>COHERE_API_KEY</c> is read.</param>
@@ -56,6 +57,9 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _uri = Endpoints.Combine(endpoint, "v2", "embed");
         _transport = new HttpEmbeddingTransport(ProviderName, httpClient, _options.ApiKey, _options.ToSettings(), timeProvider, _logger);
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, endpoint, _options.Model, _options.Dimensions);
+        _fingerprint = EmbeddingCacheFingerprint.From(
+            ("input_type", CohereInputs.InputType(_options.InputType, "InputType")),
+            ("truncate", CohereInputs.Truncate(_options.Truncate, "Truncate")));
     }
 
     /// <inheritdoc />
@@ -64,7 +68,7 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <c>output_dimension</c>) override the options, as do <c>AdditionalProperties["input_type"]</c> and <c>["truncate"]</c>.
     /// </remarks>
     /// <exception cref="EmbeddingProviderException">Cohere refused the request or kept failing; carries the status and its message.</exception>
-    /// <exception cref="InvalidDataException">The response was malformed or had the wrong number of vectors.</exception>
+    /// <exception cref="EmbeddingProviderException">The response was malformed or had the wrong number of vectors (<see cref="Exception.InnerException"/> is an <see cref="InvalidDataException"/>), or timed out (a <see cref="TimeoutException"/>).</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         (await GenerateByTypeAsync(values, CohereEmbeddingTypes.Float, options, cancellationToken).ConfigureAwait(false)).Float!; // Float was requested, so it is set.
@@ -118,7 +122,7 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns>One collection per requested type, in input order.</returns>
     /// <exception cref="EmbeddingProviderException">Cohere refused the request or kept failing; carries the status and its message.</exception>
-    /// <exception cref="InvalidDataException">The response was malformed or had the wrong number of vectors.</exception>
+    /// <exception cref="EmbeddingProviderException">The response was malformed or had the wrong number of vectors (<see cref="Exception.InnerException"/> is an <see cref="InvalidDataException"/>), or timed out (a <see cref="TimeoutException"/>).</exception>
     public async Task<CohereEmbeddings> GenerateByTypeAsync(
         IEnumerable<string> values, CohereEmbeddingTypes types, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -166,6 +170,11 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
             return _metadata;
+        }
+
+        if (serviceType == typeof(EmbeddingCacheFingerprint))
+        {
+            return _fingerprint;
         }
 
         if (serviceType == typeof(HttpClient))
@@ -217,7 +226,8 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         });
 
         byte[] response = await _transport.PostAsync(_uri, body, batch.Count, cancellationToken).ConfigureAwait(false);
-        CohereBatchResult result = CohereResponseParser.Parse(response, batch.Count, request.Types, request.Dimensions);
+        CohereBatchResult result = ProviderErrors.Malformed(
+            ProviderName, () => CohereResponseParser.Parse(response, batch.Count, request.Types, request.Dimensions));
 
         for (int i = 0; i < batch.Count; i++)
         {

@@ -69,18 +69,18 @@ public sealed class CohereEmbeddingOptions
         const string Prefix = nameof(CohereEmbeddingOptions) + ".";
         if (Endpoint is null)
         {
-            throw new ArgumentException($"{Prefix}{nameof(Endpoint)} is required (e.g. https://api.cohere.com).", nameof(Endpoint));
+            throw new InvalidOperationException($"{Prefix}{nameof(Endpoint)} is missing: set it in the options or configuration 'Endpoint' (e.g. https://api.cohere.com).");
         }
 
         OptionChecks.AbsoluteHttp(Endpoint, Prefix + nameof(Endpoint));
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            throw new ArgumentException($"{Prefix}{nameof(ApiKey)} is required: set it in the options or configuration, or set the {ApiKeyEnvironmentVariable} environment variable.", nameof(ApiKey));
+            throw new InvalidOperationException($"{Prefix}{nameof(ApiKey)} is missing: set it in the options or configuration 'ApiKey', or set the {ApiKeyEnvironmentVariable} environment variable.");
         }
 
         if (string.IsNullOrWhiteSpace(Model))
         {
-            throw new ArgumentException($"{Prefix}{nameof(Model)} is required (e.g. embed-v4.0).", nameof(Model));
+            throw new InvalidOperationException($"{Prefix}{nameof(Model)} is missing: set it in the options or configuration 'Model' (e.g. embed-v4.0).");
         }
 
         OptionChecks.PositiveIfSet(Dimensions, Prefix + nameof(Dimensions));

@@ -3,15 +3,9 @@ namespace LlamaDb.Embedders.Http;
 /// <summary>Normalizes Cohere's <c>input_type</c> and <c>truncate</c> values.</summary>
 internal static class CohereInputs
 {
-    public static string InputType(string? value, string settingName) => value?.Trim().ToUpperInvariant() switch
-    {
-        "SEARCH_DOCUMENT" or "DOCUMENT" or "PASSAGE" or null or "" => EmbeddingInputTypes.SearchDocument,
-        "SEARCH_QUERY" or "QUERY" => EmbeddingInputTypes.SearchQuery,
-        "CLASSIFICATION" => EmbeddingInputTypes.Classification,
-        "CLUSTERING" => EmbeddingInputTypes.Clustering,
-        _ => throw new ArgumentException(
-            $"{settingName} '{value}' is not a Cohere input type; use search_document, search_query, classification or clustering (or document/query).", settingName),
-    };
+    /// <summary>The shared vocabulary (<see cref="EmbeddingInputTypes.Normalize(string, string?)"/>); none means search_document.</summary>
+    public static string InputType(string? value, string settingName) =>
+        string.IsNullOrWhiteSpace(value) ? EmbeddingInputTypes.SearchDocument : EmbeddingInputTypes.Normalize(value, settingName);
 
     public static string? Truncate(string? value, string settingName) => value?.Trim().ToUpperInvariant() switch
     {

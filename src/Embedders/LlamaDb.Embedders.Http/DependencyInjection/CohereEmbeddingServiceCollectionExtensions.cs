@@ -27,12 +27,13 @@ public static class CohereEmbeddingServiceCollectionExtensions
     /// <summary>Registers a Cohere generator whose options are bound from <paramref name="configuration"/> (e.g. the <c>Embeddings:Cohere</c> section).</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section holding <c>Endpoint</c>, <c>ApiKey</c>, <c>Model</c>, <c>Dimensions</c>, <c>InputType</c>, <c>Truncate</c>, ...</param>
+    /// <param name="configure">Runs after binding, so values set here win; <see langword="null"/> for none.</param>
     /// <returns>The builder, to add middleware stages.</returns>
     public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddCohereEmbeddingGenerator(
-        this IServiceCollection services, IConfiguration configuration)
+        this IServiceCollection services, IConfiguration configuration, Action<CohereEmbeddingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddEmbeddingGenerator(sp => Create(sp, configuration, null));
+        return services.AddEmbeddingGenerator(sp => Create(sp, configuration, configure));
     }
 
     /// <summary>Registers a Cohere generator under <paramref name="serviceKey"/>, configured by <paramref name="configure"/>.</summary>
@@ -48,12 +49,13 @@ public static class CohereEmbeddingServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="serviceKey">The key.</param>
     /// <param name="configuration">The options section.</param>
+    /// <param name="configure">Runs after binding, so values set here win; <see langword="null"/> for none.</param>
     /// <returns>The builder, to add middleware stages.</returns>
     public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddKeyedCohereEmbeddingGenerator(
-        this IServiceCollection services, object? serviceKey, IConfiguration configuration)
+        this IServiceCollection services, object? serviceKey, IConfiguration configuration, Action<CohereEmbeddingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => Create(sp, configuration, null));
+        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => Create(sp, configuration, configure));
     }
 
     private static CohereEmbeddingGenerator Create(IServiceProvider services, IConfiguration? section, Action<CohereEmbeddingOptions>? configure)
@@ -67,6 +69,12 @@ public static class CohereEmbeddingServiceCollectionExtensions
         }
 
         HttpClient? httpClient = services.GetService<IHttpClientFactory>()?.CreateClient(HttpClientName);
+        if (httpClient is not null)
+        {
+            // The factory's client keeps HttpClient's 100 s default; the generator's per-attempt Timeout governs instead.
+            httpClient.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        }
+
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger<CohereEmbeddingGenerator>();
         return new CohereEmbeddingGenerator(options, httpClient, logger, services.GetService<TimeProvider>() ?? TimeProvider.System);
     }

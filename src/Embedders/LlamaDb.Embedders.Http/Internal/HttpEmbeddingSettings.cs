@@ -4,6 +4,6 @@ namespace LlamaDb.Embedders.Http.Internal;
 internal sealed record HttpEmbeddingSettings(
     int MaxConcurrency,
     int MaxRetries,
-    TimeSpan RetryBaseDelay,
+    TimeSpan RetryDelay,
     TimeSpan MaxRetryDelay,
     TimeSpan Timeout);

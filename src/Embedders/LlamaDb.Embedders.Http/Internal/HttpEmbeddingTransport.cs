@@ -66,7 +66,8 @@ internal sealed class HttpEmbeddingTransport : IDisposable
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new EmbeddingProviderException(_provider, null, $"The request timed out after {_settings.Timeout} (Timeout).", ex);
+            string timedOut = $"The request timed out after {_settings.Timeout} (Timeout).";
+            throw new EmbeddingProviderException(_provider, null, timedOut, new TimeoutException(timedOut, ex));
         }
         catch (HttpRequestException ex)
         {
@@ -75,7 +76,8 @@ internal sealed class HttpEmbeddingTransport : IDisposable
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The HttpClient's own Timeout fired (the caller's token was not cancelled).
-            throw new EmbeddingProviderException(_provider, null, "The request timed out (HttpClient.Timeout).", ex);
+            const string TimedOut = "The request timed out (HttpClient.Timeout).";
+            throw new EmbeddingProviderException(_provider, null, TimedOut, new TimeoutException(TimedOut, ex));
         }
 
         using (response)
@@ -100,7 +102,7 @@ internal sealed class HttpEmbeddingTransport : IDisposable
 
     public void Dispose()
     {
-        Gate.Dispose();
+        // Gate is not disposed: a call still in flight must be able to Release it in its finally.
         if (_ownsHttpClient)
         {
             _httpClient.Dispose();
@@ -132,7 +134,7 @@ internal sealed class HttpEmbeddingTransport : IDisposable
                 MaxRetryAttempts = _settings.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = _settings.RetryBaseDelay,
+                Delay = _settings.RetryDelay,
                 MaxDelay = _settings.MaxRetryDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.CancellationToken)),
                 DelayGenerator = args => ValueTask.FromResult(

@@ -7,19 +7,9 @@ internal static class InputTypes
 {
     public const string PropertyName = "input_type";
 
-    /// <summary>Whether <paramref name="inputType"/> means a query (<c>query</c>, <c>search_query</c>) rather than a document (<c>document</c>, <c>search_document</c>, <c>passage</c>).</summary>
-    public static bool IsQuery(string? inputType, string settingName)
-    {
-        switch (inputType?.Trim().ToUpperInvariant())
-        {
-            case "QUERY" or "SEARCH_QUERY":
-                return true;
-            case "DOCUMENT" or "SEARCH_DOCUMENT" or "PASSAGE" or null or "":
-                return false;
-            default:
-                throw new ArgumentException($"{settingName} '{inputType}' is not an input type; use query or document.", settingName);
-        }
-    }
+    /// <summary>The canonical input type (<see cref="EmbeddingInputTypes.Normalize(string, string?)"/>); none means search_document.</summary>
+    public static string Normalize(string? inputType, string settingName) =>
+        string.IsNullOrWhiteSpace(inputType) ? EmbeddingInputTypes.SearchDocument : EmbeddingInputTypes.Normalize(inputType, settingName);
 
     /// <summary>The request's <c>AdditionalProperties["input_type"]</c>, or <paramref name="fallback"/>.</summary>
     public static string? FromOptions(EmbeddingGenerationOptions? options, string? fallback)

@@ -40,10 +40,7 @@ internal static class JsonBodies
                 throw new ArgumentException($"values[{i}] is null; every input must be a string.", nameof(values));
             }
 
-            if (!string.IsNullOrEmpty(prefix))
-            {
-                inputs[i] = prefix + inputs[i];
-            }
+            inputs[i] = TextPrefixes.Apply(prefix, inputs[i]); // never doubles a prefix the text already has
         }
 
         return inputs;

@@ -120,4 +120,17 @@ internal static class ProviderErrors
 
         return null;
     }
+
+    /// <summary>Runs a response parser; a malformed response becomes an <see cref="EmbeddingProviderException"/> (HTTP 200) wrapping the parser's <see cref="InvalidDataException"/>.</summary>
+    public static T Malformed<T>(string provider, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new EmbeddingProviderException(provider, System.Net.HttpStatusCode.OK, "malformed response: " + ex.Message, ex);
+        }
+    }
 }

@@ -23,6 +23,7 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly EmbeddingCacheFingerprint _fingerprint;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The options; copied, so later changes have no effect.</param>
@@ -48,15 +49,23 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
         _uri = Endpoints.Combine(endpoint, "v1", "embeddings");
         _transport = new HttpEmbeddingTransport(ProviderName, httpClient, _options.ApiKey, _options.ToSettings(), timeProvider, _logger);
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, endpoint, _options.Model, _options.Dimensions);
+        TextPrefixes? p = _options.Prefixes;
+        _fingerprint = EmbeddingCacheFingerprint.From(
+            ("model", _options.Model),
+            ("input_type", InputTypes.Normalize(_options.InputType, "InputType")),
+            ("query_prefix", p is null ? _options.QueryPrefix : p.Query),
+            ("document_prefix", p is null ? _options.DocumentPrefix : p.Document),
+            ("classification_prefix", p is null ? _options.DocumentPrefix : p.Classification),
+            ("clustering_prefix", p is null ? _options.DocumentPrefix : p.Clustering));
     }
 
     /// <inheritdoc />
     /// <remarks>
     /// <see cref="EmbeddingGenerationOptions.ModelId"/> and <see cref="EmbeddingGenerationOptions.Dimensions"/> override
-    /// the options; <c>AdditionalProperties["input_type"]</c> (<c>query</c> or <c>document</c>) picks the prefix.
+    /// the options; <c>AdditionalProperties["input_type"]</c> (see <see cref="EmbeddingInputTypes"/>) picks the prefix.
     /// </remarks>
     /// <exception cref="EmbeddingProviderException">The server refused the request or kept failing; carries the status and its message.</exception>
-    /// <exception cref="InvalidDataException">The server's response was malformed or had the wrong number of vectors.</exception>
+    /// <exception cref="EmbeddingProviderException">The server's response was malformed or had the wrong number of vectors (<see cref="Exception.InnerException"/> is an <see cref="InvalidDataException"/>), or timed out (a <see cref="TimeoutException"/>).</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -67,8 +76,10 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
             throw new ArgumentOutOfRangeException(nameof(options), dimensions, "EmbeddingGenerationOptions.Dimensions must be positive.");
         }
 
-        string? inputType = InputTypes.FromOptions(options, _options.InputType);
-        string? prefix = InputTypes.IsQuery(inputType, "AdditionalProperties[\"input_type\"]") ? _options.QueryPrefix : _options.DocumentPrefix;
+        string inputType = InputTypes.Normalize(InputTypes.FromOptions(options, _options.InputType), "AdditionalProperties[\"input_type\"]");
+        string? prefix = _options.Prefixes is { } prefixes ? prefixes.GetPrefix(inputType)
+            : inputType == EmbeddingInputTypes.SearchQuery ? _options.QueryPrefix
+            : _options.DocumentPrefix;
         string[] inputs = JsonBodies.ToInputArray(values, prefix);
         if (inputs.Length == 0)
         {
@@ -106,6 +117,11 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
             return _metadata;
         }
 
+        if (serviceType == typeof(EmbeddingCacheFingerprint))
+        {
+            return _fingerprint;
+        }
+
         if (serviceType == typeof(HttpClient))
         {
             return _transport.HttpClient;
@@ -138,7 +154,8 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
         });
 
         byte[] response = await _transport.PostAsync(_uri, body, batch.Count, cancellationToken).ConfigureAwait(false);
-        (float[][] vectors, long? promptTokens, string? model) = OpenAICompatibleResponseParser.Parse(response, batch.Count, request.Dimensions);
+        (float[][] vectors, long? promptTokens, string? model) = ProviderErrors.Malformed(
+            ProviderName, () => OpenAICompatibleResponseParser.Parse(response, batch.Count, request.Dimensions));
         DateTimeOffset createdAt = _timeProvider.GetUtcNow();
         for (int i = 0; i < vectors.Length; i++)
         {

@@ -26,16 +26,25 @@ public sealed class OpenAICompatibleEmbeddingOptions
     public int? Dimensions { get; set; }
 
     /// <summary>
-    /// Gets or sets the default input type: <c>document</c> (also <c>search_document</c>, <c>passage</c>) or <c>query</c>
-    /// (also <c>search_query</c>). It picks <see cref="QueryPrefix"/> or <see cref="DocumentPrefix"/>; a request overrides it
-    /// with <c>EmbeddingGenerationOptions.AdditionalProperties["input_type"]</c>. Defaults to <c>document</c>.
+    /// Gets or sets the default input type, in the vocabulary of <see cref="EmbeddingInputTypes.Normalize(string, string?)"/>:
+    /// <c>search_document</c> (also <c>document</c>, <c>passage</c>), <c>search_query</c> (also <c>query</c>),
+    /// <c>classification</c> or <c>clustering</c>. It picks the prefix (<see cref="Prefixes"/>, or <see cref="QueryPrefix"/> for
+    /// queries and <see cref="DocumentPrefix"/> for the rest); a request overrides it with
+    /// <c>EmbeddingGenerationOptions.AdditionalProperties["input_type"]</c>. Defaults to <c>document</c>.
     /// </summary>
     public string InputType { get; set; } = "document";
 
-    /// <summary>Gets or sets the text put before every query (e.g. <see cref="TextPrefixes.E5"/>'s <c>Query</c>). Defaults to none.</summary>
+    /// <summary>
+    /// Gets or sets the model's prefixes for every input type (e.g. <see cref="TextPrefixes.E5"/>, <see cref="TextPrefixes.Nomic"/>);
+    /// a text that already starts with its prefix is sent unchanged. Set this or <see cref="QueryPrefix"/>/<see cref="DocumentPrefix"/>,
+    /// not both. Defaults to <see langword="null"/>.
+    /// </summary>
+    public TextPrefixes? Prefixes { get; set; }
+
+    /// <summary>Gets or sets the text put before every query (e.g. <see cref="TextPrefixes.E5"/>'s <c>Query</c>), unless the query already starts with it. Defaults to none.</summary>
     public string? QueryPrefix { get; set; }
 
-    /// <summary>Gets or sets the text put before every document (e.g. <see cref="TextPrefixes.E5"/>'s <c>Document</c>). Defaults to none.</summary>
+    /// <summary>Gets or sets the text put before every other input (documents, and classification or clustering texts), unless it already starts with it. Defaults to none.</summary>
     public string? DocumentPrefix { get; set; }
 
     /// <summary>Gets or sets the <c>encoding_format</c> asked for. Defaults to <see cref="EmbeddingEncodingFormat.Float"/>.</summary>
@@ -78,12 +87,18 @@ public sealed class OpenAICompatibleEmbeddingOptions
         const string Prefix = nameof(OpenAICompatibleEmbeddingOptions) + ".";
         if (Endpoint is null)
         {
-            throw new ArgumentException($"{Prefix}{nameof(Endpoint)} is required (e.g. http://localhost:11434).", nameof(Endpoint));
+            throw new InvalidOperationException($"{Prefix}{nameof(Endpoint)} is missing: set it in the options or configuration 'Endpoint' (e.g. http://localhost:11434).");
         }
 
         OptionChecks.AbsoluteHttp(Endpoint, Prefix + nameof(Endpoint));
         OptionChecks.PositiveIfSet(Dimensions, Prefix + nameof(Dimensions));
-        _ = InputTypes.IsQuery(InputType, Prefix + nameof(InputType));
+        string inputType = InputTypes.Normalize(InputType, Prefix + nameof(InputType));
+        if (Prefixes is not null && (QueryPrefix is not null || DocumentPrefix is not null))
+        {
+            throw new ArgumentException($"{Prefix}{nameof(Prefixes)} and {nameof(QueryPrefix)}/{nameof(DocumentPrefix)} are both set; set one.", nameof(Prefixes));
+        }
+
+        _ = Prefixes?.GetPrefix(inputType);
         if (!Enum.IsDefined(EncodingFormat))
         {
             throw new ArgumentOutOfRangeException(nameof(EncodingFormat), EncodingFormat, $"{Prefix}{nameof(EncodingFormat)} must be Float or Base64.");

@@ -46,9 +46,12 @@ public sealed class AzureOpenAIEmbeddingOptions
     public int MaxRetries { get; set; } = OpenAIEmbeddingDefaults.MaxRetries;
 
     /// <summary>Gets or sets the first retry's delay when the service gives no <c>Retry-After</c>. Defaults to 1 second.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = OpenAIEmbeddingDefaults.RetryBaseDelay;
+    public TimeSpan RetryDelay { get; set; } = OpenAIEmbeddingDefaults.RetryDelay;
 
-    /// <summary>Gets or sets the longest computed backoff. Defaults to 30 seconds.</summary>
+    /// <summary>
+    /// Gets or sets the longest wait between attempts: the computed backoff is capped at it, and a <c>Retry-After</c> longer
+    /// than it ends the retries at once with the 429/503 as an <see cref="EmbeddingProviderException"/>. Defaults to 60 seconds.
+    /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = OpenAIEmbeddingDefaults.MaxRetryDelay;
 
     /// <summary>Gets or sets the time one request may take before it is abandoned (and retried). Defaults to 100 seconds.</summary>

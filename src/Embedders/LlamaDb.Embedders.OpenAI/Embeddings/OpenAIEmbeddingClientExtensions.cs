@@ -4,7 +4,8 @@ using OpenAI.Embeddings;
 namespace LlamaDb.Embedders.OpenAI;
 
 /// <summary>
-/// <c>AsIEmbeddingGenerator()</c> for an existing SDK client. The SDK type appears in this signature on purpose: it is
+/// <c>AsLlamaDbEmbeddingGenerator()</c> for an existing SDK client (named apart from Microsoft.Extensions.AI.OpenAI's
+/// <c>AsIEmbeddingGenerator()</c>, which wraps the client without batching or oversize splitting). The SDK type appears in this signature on purpose: it is
 /// the bridge for callers who already configured an <see cref="EmbeddingClient"/>.
 /// </summary>
 public static class OpenAIEmbeddingClientExtensions
@@ -17,6 +18,6 @@ public static class OpenAIEmbeddingClientExtensions
     /// <param name="embeddingClient">The SDK client; its model is the default model.</param>
     /// <param name="defaultModelDimensions">Dimensions to ask for when a call does not say, also reported in the metadata.</param>
     /// <returns>The generator.</returns>
-    public static IEmbeddingGenerator<string, Embedding<float>> AsIEmbeddingGenerator(this EmbeddingClient embeddingClient, int? defaultModelDimensions = null) =>
+    public static IEmbeddingGenerator<string, Embedding<float>> AsLlamaDbEmbeddingGenerator(this EmbeddingClient embeddingClient, int? defaultModelDimensions = null) =>
         new OpenAIEmbeddingGenerator(ClientSetup.ForClient(embeddingClient, defaultModelDimensions), logger: null);
 }

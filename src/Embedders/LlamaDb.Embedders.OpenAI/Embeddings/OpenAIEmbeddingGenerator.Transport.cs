@@ -48,6 +48,10 @@ public sealed partial class OpenAIEmbeddingGenerator
                 case OutcomeKind.Oversized:
                     throw Failure(outcome, $" (input {start} alone is over the model's limit)");
 
+                case OutcomeKind.Retriable when outcome.RetryAfter > _settings.MaxRetryDelay:
+                    // Waiting that long would hold a concurrency slot for it: surface the 429/503 now.
+                    throw Failure(outcome, $" (asked to wait {outcome.RetryAfter}, longer than MaxRetryDelay {_settings.MaxRetryDelay})");
+
                 case OutcomeKind.Retriable or OutcomeKind.Timeout or OutcomeKind.Transport when retries < _settings.MaxRetries:
                     retries++;
                     TimeSpan delay = outcome.RetryAfter ?? Backoff(retries);
@@ -172,21 +176,25 @@ public sealed partial class OpenAIEmbeddingGenerator
                 || message.Contains("too many tokens", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Reads <c>retry-after-ms</c> (OpenAI and Azure send it) or <c>Retry-After</c> (seconds or an HTTP date).</summary>
+    /// <summary>
+    /// Reads <c>retry-after-ms</c> (OpenAI and Azure send it) or <c>Retry-After</c> (seconds or an HTTP date). Only finite,
+    /// non-negative numbers count; a wait too long for <see cref="TimeSpan"/> reads as <see cref="TimeSpan.MaxValue"/>.
+    /// </summary>
     internal static TimeSpan? ReadRetryAfter(PipelineResponseHeaders headers)
     {
         if (headers.TryGetValue("retry-after-ms", out string? ms)
             && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds)
+            && double.IsFinite(milliseconds)
             && milliseconds >= 0)
         {
-            return TimeSpan.FromMilliseconds(milliseconds);
+            return milliseconds >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(milliseconds);
         }
 
         if (headers.TryGetValue("Retry-After", out string? value) && !string.IsNullOrWhiteSpace(value))
         {
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= 0)
             {
-                return TimeSpan.FromSeconds(seconds);
+                return seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
             }
 
             if (DateTimeOffset.TryParseExact(value.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset when))
@@ -202,7 +210,7 @@ public sealed partial class OpenAIEmbeddingGenerator
     /// <summary>Exponential backoff with jitter: a random point in the upper half of min(base * 2^(retry-1), max).</summary>
     private TimeSpan Backoff(int retry)
     {
-        double exponential = _settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, retry - 1);
+        double exponential = _settings.RetryDelay.TotalMilliseconds * Math.Pow(2, retry - 1);
         double capped = Math.Min(exponential, _settings.MaxRetryDelay.TotalMilliseconds);
 #pragma warning disable CA5394 // Jitter, not security.
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));

@@ -26,6 +26,7 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
     private readonly OpenAIEmbeddingSettings _settings;
     private readonly EmbeddingGeneratorMetadata _metadata;
     private readonly SemaphoreSlim _gate;
+    private readonly EmbeddingCacheFingerprint _fingerprint;
     private readonly ILogger _logger;
     private bool _disposed;
 
@@ -63,6 +64,7 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
             setup.Endpoint,
             setup.Model,
             _settings.Dimensions ?? OpenAIEmbeddingDefaults.KnownDimensions(setup.Model));
+        _fingerprint = EmbeddingCacheFingerprint.From(("dimensions", _settings.Dimensions));
     }
 
     /// <summary>Gets or sets how the generator waits between retries; tests replace it to observe delays without waiting.</summary>
@@ -138,6 +140,11 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
             return _metadata;
         }
 
+        if (serviceType == typeof(EmbeddingCacheFingerprint))
+        {
+            return _fingerprint;
+        }
+
         if (serviceType == typeof(EmbeddingClient))
         {
             return _client;
@@ -151,8 +158,7 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
     {
         if (!_disposed)
         {
-            _disposed = true;
-            _gate.Dispose();
+            _disposed = true; // _gate is not disposed: a call still in flight must be able to Release it in its finally.
         }
     }
 

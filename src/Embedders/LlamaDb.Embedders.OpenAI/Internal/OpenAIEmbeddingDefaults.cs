@@ -11,14 +11,14 @@ internal static class OpenAIEmbeddingDefaults
     public const int MaxConcurrency = 4;
     public const int MaxRetries = 3;
     public const string OpenAIProvider = "openai";
-    public const string AzureProvider = "azure-openai";
+    public const string AzureProvider = "azure.ai.openai";
     public const string OpenAIKeyVariable = "OPENAI_API_KEY";
     public const string AzureKeyVariable = "AZURE_OPENAI_API_KEY";
     public const string AzureEndpointVariable = "AZURE_OPENAI_ENDPOINT";
 
     public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
-    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
 
     /// <summary>The native size of OpenAI's embedding models, for metadata when no dimensions are asked for.</summary>

@@ -17,7 +17,7 @@ internal sealed class OpenAIEmbeddingSettings
 
     public int MaxRetries { get; init; } = OpenAIEmbeddingDefaults.MaxRetries;
 
-    public TimeSpan RetryBaseDelay { get; init; } = OpenAIEmbeddingDefaults.RetryBaseDelay;
+    public TimeSpan RetryDelay { get; init; } = OpenAIEmbeddingDefaults.RetryDelay;
 
     public TimeSpan MaxRetryDelay { get; init; } = OpenAIEmbeddingDefaults.MaxRetryDelay;
 
@@ -36,7 +36,7 @@ internal sealed class OpenAIEmbeddingSettings
             OversizedInput = o.OversizedInput,
             MaxConcurrency = o.MaxConcurrency,
             MaxRetries = o.MaxRetries,
-            RetryBaseDelay = o.RetryBaseDelay,
+            RetryDelay = o.RetryDelay,
             MaxRetryDelay = o.MaxRetryDelay,
             Timeout = o.Timeout,
             Dimensions = o.Dimensions,
@@ -53,7 +53,7 @@ internal sealed class OpenAIEmbeddingSettings
             OversizedInput = o.OversizedInput,
             MaxConcurrency = o.MaxConcurrency,
             MaxRetries = o.MaxRetries,
-            RetryBaseDelay = o.RetryBaseDelay,
+            RetryDelay = o.RetryDelay,
             MaxRetryDelay = o.MaxRetryDelay,
             Timeout = o.Timeout,
             Dimensions = o.Dimensions,
@@ -68,8 +68,8 @@ internal sealed class OpenAIEmbeddingSettings
         Check(Enum.IsDefined(s.OversizedInput), owner, nameof(OversizedInput), s.OversizedInput, "must be Throw or Truncate");
         Check(s.MaxConcurrency >= 1, owner, nameof(MaxConcurrency), s.MaxConcurrency, "must be positive");
         Check(s.MaxRetries >= 0, owner, nameof(MaxRetries), s.MaxRetries, "must not be negative");
-        Check(s.RetryBaseDelay >= TimeSpan.Zero, owner, nameof(RetryBaseDelay), s.RetryBaseDelay, "must not be negative");
-        Check(s.MaxRetryDelay >= s.RetryBaseDelay, owner, nameof(MaxRetryDelay), s.MaxRetryDelay, "must be at least RetryBaseDelay");
+        Check(s.RetryDelay >= TimeSpan.Zero, owner, nameof(RetryDelay), s.RetryDelay, "must not be negative");
+        Check(s.MaxRetryDelay >= s.RetryDelay, owner, nameof(MaxRetryDelay), s.MaxRetryDelay, "must be at least RetryDelay");
         Check(s.Timeout > TimeSpan.Zero || s.Timeout == System.Threading.Timeout.InfiniteTimeSpan, owner, nameof(Timeout), s.Timeout, "must be positive or Timeout.InfiniteTimeSpan");
         Check(s.Dimensions is null or > 0, owner, nameof(Dimensions), s.Dimensions, "must be positive when set");
         return s;

@@ -13,6 +13,8 @@ namespace LlamaDb.Embedders;
 public sealed class BatchingEmbeddingGenerator<TInput, TEmbedding> : DelegatingEmbeddingGenerator<TInput, TEmbedding>
     where TEmbedding : Embedding
 {
+    // Never disposed: a call still in flight when the generator is disposed must be able to Release in its finally
+    // (SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not here).
     private readonly SemaphoreSlim _inFlight;
 
     /// <summary>Initializes a new instance.</summary>
@@ -111,17 +113,6 @@ public sealed class BatchingEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
                 throw;
             }
         }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inFlight.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private async Task<GeneratedEmbeddings<TEmbedding>> GenerateBatchAsync(

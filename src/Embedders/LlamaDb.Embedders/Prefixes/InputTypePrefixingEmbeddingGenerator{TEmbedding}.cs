@@ -47,7 +47,7 @@ public sealed class InputTypePrefixingEmbeddingGenerator<TEmbedding> : Delegatin
         foreach (string value in values)
         {
             ArgumentNullException.ThrowIfNull(value, nameof(values));
-            prefixed.Add(value.StartsWith(prefix, StringComparison.Ordinal) ? value : prefix + value);
+            prefixed.Add(TextPrefixes.Apply(prefix, value));
         }
 
         return base.GenerateAsync(prefixed, options, cancellationToken);

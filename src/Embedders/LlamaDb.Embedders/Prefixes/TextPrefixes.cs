@@ -46,13 +46,14 @@ public sealed class TextPrefixes
     public string? Clustering { get; init; }
 
     /// <summary>Returns the prefix for <paramref name="inputType"/>.</summary>
-    /// <param name="inputType">One of the <see cref="EmbeddingInputTypes"/> values.</param>
+    /// <param name="inputType">An input type or alias accepted by <see cref="EmbeddingInputTypes.Normalize(string, string?)"/>.</param>
     /// <returns>The prefix (possibly empty).</returns>
-    /// <exception cref="NotSupportedException"><paramref name="inputType"/> is unknown or has no prefix here.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inputType"/> is not an input type.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="inputType"/> has no prefix for this model.</exception>
     public string GetPrefix(string inputType)
     {
         ArgumentNullException.ThrowIfNull(inputType);
-        string? prefix = inputType switch
+        string? prefix = EmbeddingInputTypes.Normalize(inputType) switch
         {
             EmbeddingInputTypes.SearchQuery => Query,
             EmbeddingInputTypes.SearchDocument => Document,
@@ -62,6 +63,16 @@ public sealed class TextPrefixes
         };
         return prefix ?? throw new NotSupportedException(
             $"input_type '{inputType}' has no text prefix for this model; supported: {string.Join(", ", Supported())}.");
+    }
+
+    /// <summary>Puts <paramref name="prefix"/> before <paramref name="text"/> unless the text already starts with it (ordinal), so a prefix is never doubled.</summary>
+    /// <param name="prefix">The prefix; nothing is added when <see langword="null"/> or empty.</param>
+    /// <param name="text">The text.</param>
+    /// <returns>The prefixed text.</returns>
+    public static string Apply(string? prefix, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.IsNullOrEmpty(prefix) || text.StartsWith(prefix, StringComparison.Ordinal) ? text : prefix + text;
     }
 
     private IEnumerable<string> Supported()

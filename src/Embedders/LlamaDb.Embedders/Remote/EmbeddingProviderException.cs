@@ -41,7 +41,7 @@ public class EmbeddingProviderException : Exception
         ProviderMessage = providerMessage;
     }
 
-    /// <summary>Gets the provider's name ("openai", "azure-openai", "cohere", "openai-compatible", ...).</summary>
+    /// <summary>Gets the provider's name, as in <c>gen_ai.provider.name</c>: "openai", "azure.ai.openai", "cohere" (OpenTelemetry well-known values) or "openai-compatible" (LlamaDb's own).</summary>
     public string? Provider { get; }
 
     /// <summary>Gets the HTTP status code, or <see langword="null"/> when the request got no response (timeout, transport error).</summary>
