@@ -129,24 +129,6 @@ public sealed class OpenAIChatClientResponseTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ToolCallDeltas_AreAssembledIntoWholeCalls()
     {
-        static JsonObject Delta(int index, string? id, string? name, string arguments)
-        {
-            var function = new JsonObject { ["arguments"] = arguments };
-            if (name is not null)
-            {
-                function["name"] = name;
-            }
-
-            var call = new JsonObject { ["index"] = index, ["function"] = function };
-            if (id is not null)
-            {
-                call["id"] = id;
-                call["type"] = "function";
-            }
-
-            return new JsonObject { ["tool_calls"] = new JsonArray(call) };
-        }
-
         _server.EnqueueStream(
             ChatWireServer.Chunk(new JsonObject { ["role"] = "assistant", ["content"] = null }),
             ChatWireServer.Chunk(Delta(0, "call_1", "search", "")),
@@ -173,6 +155,68 @@ public sealed class OpenAIChatClientResponseTests : IAsyncLifetime
         Assert.All(calls, c => Assert.Equal("search", c.Name));
         Assert.Equal("a", ((JsonElement)calls[0].Arguments!["query"]!).GetString());
         Assert.Equal("b", ((JsonElement)calls[1].Arguments!["query"]!).GetString());
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ParallelCallsAllAtIndexZero_AreKeptApart()
+    {
+        // Ollama streams each parallel call whole, every one at index 0; a new id at an index starts a new call.
+        _server.EnqueueStream(
+            ChatWireServer.Chunk(new JsonObject { ["role"] = "assistant", ["content"] = null }),
+            ChatWireServer.Chunk(Delta(0, "call_a", "search", "{\"query\":\"a\"}")),
+            ChatWireServer.Chunk(Delta(0, "call_b", "lookup", "{\"query\":")),
+            ChatWireServer.Chunk(Delta(0, null, null, "\"b\"}")),
+            ChatWireServer.Chunk([], "tool_calls"));
+        using OpenAIChatClient client = CreateClient();
+
+        List<ChatResponseUpdate> updates = [];
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "a and b")]))
+        {
+            updates.Add(update);
+        }
+
+        FunctionCallContent[] calls = [.. updates[^1].Contents.OfType<FunctionCallContent>()];
+        Assert.Equal(["call_a", "call_b"], calls.Select(c => c.CallId));
+        Assert.Equal(["search", "lookup"], calls.Select(c => c.Name));
+        Assert.All(calls, c => Assert.Null(c.Exception));
+        Assert.Equal("a", ((JsonElement)calls[0].Arguments!["query"]!).GetString());
+        Assert.Equal("b", ((JsonElement)calls[1].Arguments!["query"]!).GetString());
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ToolCallWithoutName_ThrowsChatProviderException()
+    {
+        _server.EnqueueStream(
+            ChatWireServer.Chunk(Delta(0, "call_1", null, "{}")),
+            ChatWireServer.Chunk([], "tool_calls"));
+        using OpenAIChatClient client = CreateClient();
+
+        ChatProviderException error = await Assert.ThrowsAsync<ChatProviderException>(async () =>
+        {
+            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "a")]))
+            {
+                Assert.NotNull(update);
+            }
+        });
+        Assert.Contains("index 0", error.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Delta(int index, string? id, string? name, string arguments)
+    {
+        var function = new JsonObject { ["arguments"] = arguments };
+        if (name is not null)
+        {
+            function["name"] = name;
+        }
+
+        var call = new JsonObject { ["index"] = index, ["function"] = function };
+        if (id is not null)
+        {
+            call["id"] = id;
+            call["type"] = "function";
+        }
+
+        return new JsonObject { ["tool_calls"] = new JsonArray(call) };
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace LlamaDb.Retrieval.Tests.Chunking;
 
 public sealed class ChunkerTests
@@ -77,6 +79,36 @@ public sealed class ChunkerTests
     }
 
     [Fact]
+    public async Task MarkdownChunker_HeadingBeforeABlockOverLimit_GoesWithItsFirstPiece()
+    {
+        // "# Title" is 3 tokens, each sentence 4: the heading and the whole paragraph (15) do not fit in 8.
+        const string markdown = "# Title\n\nAa bb cc. Dd ee ff. Gg hh ii.\n";
+        IReadOnlyList<Chunk> chunks = await new MarkdownChunker(new ChunkerOptions { MaxTokens = 8 }).ChunkAsync(Doc(markdown));
+        Assert.Equal(["# Title\n\nAa bb cc.", "Dd ee ff. Gg hh ii."], chunks.Select(c => c.Text));
+        Assert.All(chunks, c => Assert.Equal("Title", c.HeadingPath));
+        Assert.All(chunks, c => Assert.Equal(markdown[c.StartOffset..c.EndOffset], c.Text));
+    }
+
+    [Fact]
+    public async Task MarkdownChunker_HeadingBeforeABlockThatFillsTheLimit_GoesWithItsFirstPiece()
+    {
+        // The paragraph alone is exactly 8 tokens: it fits alone but not with the heading.
+        const string markdown = "# Title\n\nAa bb cc. Dd ee ff.\n\n## Next\n\nGg.\n";
+        IReadOnlyList<Chunk> chunks = await new MarkdownChunker(new ChunkerOptions { MaxTokens = 8 }).ChunkAsync(Doc(markdown));
+        Assert.Equal(["# Title\n\nAa bb cc.", "Dd ee ff.", "## Next\n\nGg."], chunks.Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task MarkdownChunker_HeadingRightBeforeASubheading_SharesItsChunk()
+    {
+        const string markdown = "# Guide\n\n## Install\n\nRun it.\n";
+        IReadOnlyList<Chunk> chunks = await new MarkdownChunker(new ChunkerOptions { MaxTokens = 100 }).ChunkAsync(Doc(markdown));
+        Chunk chunk = Assert.Single(chunks);
+        Assert.Equal("# Guide\n\n## Install\n\nRun it.", chunk.Text);
+        Assert.Equal("Guide > Install", chunk.HeadingPath);
+    }
+
+    [Fact]
     public async Task MarkdownChunker_CodeBlockAndTable_StayWholeWhenTheyFit()
     {
         string code = "```\nline one\nline two\nline three\n```";
@@ -109,6 +141,43 @@ public sealed class ChunkerTests
     }
 
     [Fact]
+    public void SemanticChunker_Cosine_ZeroVectorIsZeroNotNaN()
+    {
+        Assert.Equal(0, SemanticChunker.Cosine([0f, 0f], [1f, 0f]));
+        Assert.Equal(0, SemanticChunker.Cosine([0f, 0f], [0f, 0f]));
+        Assert.Equal(1, SemanticChunker.Cosine([2f, 0f], [1f, 0f]), 12);
+    }
+
+    [Fact]
+    public async Task SemanticChunker_ZeroEmbeddings_SplitWhereTheRealOnesDo()
+    {
+        // "Zero here." embeds to a zero vector: it is unrelated to both neighbours (distance 1, never NaN), so it stands alone.
+        const string text = "Cats purr. Cats nap. Zero here. Cats sleep.";
+        var chunker = new SemanticChunker(new ZeroForGenerator("Zero"), new SemanticChunkerOptions { BreakpointPercentile = 0 });
+        IReadOnlyList<Chunk> chunks = await chunker.ChunkAsync(Doc(text));
+        Assert.Equal(["Cats purr. Cats nap.", "Zero here.", "Cats sleep."], chunks.Select(c => c.Text));
+    }
+
+    [Theory]
+    [InlineData("Привет мир, как дела сегодня", 24)]
+    [InlineData("Ελληνικά γλώσσα", 14)]
+    [InlineData("مرحبا بالعالم", 12)]
+    [InlineData("日本語のテキスト", 8)]
+    [InlineData("3f9a2c1b7e4d 0x7fffab12 1234567890123 a1b2c3d4e5", 35)]
+    [InlineData("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 54)]
+    public void TokenEstimator_NonLatinAndHexText_CountsAtLeastTheWordPieceTokens(string text, int wordPieceTokens)
+    {
+        // wordPieceTokens: all-MiniLM-L6-v2's uncased WordPiece count without [CLS]/[SEP] (greedy longest match on its vocab.txt).
+        Assert.InRange(TokenEstimator.Default.CountTokens(text), wordPieceTokens, wordPieceTokens * 2);
+    }
+
+    [Fact]
+    public void ChunkerOptions_DefaultMaxTokens_FitsMiniLmWithSpecialTokens()
+    {
+        Assert.Equal(254, new ChunkerOptions().MaxTokens);
+    }
+
+    [Fact]
     public void SemanticChunker_Percentile_InterpolatesLinearly()
     {
         Assert.Equal(2.5, SemanticChunker.Percentile([4, 1, 3, 2], 50), 12);
@@ -132,5 +201,18 @@ public sealed class ChunkerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecursiveChunker(new ChunkerOptions { MaxTokens = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TokenWindowChunker(new ChunkerOptions { MaxTokens = 4, OverlapTokens = 4 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SemanticChunker(new TestEmbeddingGenerator(8), new SemanticChunkerOptions { BreakpointPercentile = 101 }));
+    }
+
+    /// <summary>Texts containing a marker embed to a zero vector; others to the same unit vector.</summary>
+    private sealed class ZeroForGenerator(string marker) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(v.Contains(marker, StringComparison.Ordinal) ? new float[] { 0f, 0f } : new float[] { 1f, 0f }))));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }

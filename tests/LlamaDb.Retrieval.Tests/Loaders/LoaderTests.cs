@@ -109,6 +109,37 @@ public sealed class LoaderTests
     }
 
     [Fact]
+    public async Task BeirCorpusLoader_Utf8Bom_IsNotPartOfLineOne()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("corpus.jsonl", "\uFEFF{\"_id\": \"1\", \"text\": \"first\"}\n{\"_id\": \"2\", \"text\": \"second\"}\n");
+        var problems = new SynchronousProgress<DocumentLoadProblem>();
+        var documents = new List<Document>();
+        await foreach (Document document in new BeirCorpusLoader().LoadAsync(path, problems))
+        {
+            documents.Add(document);
+        }
+
+        Assert.Empty(problems.Items);
+        Assert.Equal(["1", "2"], documents.Select(d => d.Id));
+        Assert.Equal("first", documents[0].Text);
+    }
+
+    [Fact]
+    public async Task BeirDataset_FilesWithUtf8Bom_Load()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("corpus.jsonl", "\uFEFF{\"_id\": \"d1\", \"title\": \"T\", \"text\": \"body\"}\n");
+        dir.Write("queries.jsonl", "\uFEFF{\"_id\": \"q1\", \"text\": \"question\"}\n");
+        dir.Write(Path.Combine("qrels", "test.tsv"), "\uFEFFquery-id\tcorpus-id\tscore\nq1\td1\t1\n");
+
+        BeirDataset dataset = await BeirDataset.LoadAsync(dir.Path);
+
+        Assert.Equal("d1", Assert.Single(dataset.Corpus).Id);
+        Assert.Single(dataset.Queries);
+    }
+
+    [Fact]
     public async Task DirectoryLoader_Globs_LoadMatchingFilesAndReportBadOnes()
     {
         using var dir = new TempDirectory();

@@ -133,38 +133,68 @@ public sealed partial class OpenAIChatClient
             name,
             static json => JsonSerializer.Deserialize(json, s_json.GetTypeInfo(typeof(Dictionary<string, object?>))) as Dictionary<string, object?>);
 
-    /// <summary>Gathers streamed tool-call deltas by index: the first delta carries id and name, later ones argument fragments.</summary>
+    /// <summary>
+    /// Gathers streamed tool-call deltas by index: the first delta carries id and name, later ones argument fragments. A
+    /// delta whose id differs from the id already stored at its index starts a new call (Ollama sends parallel calls all
+    /// at index 0); the calls come out by index, then in arrival order.
+    /// </summary>
     internal sealed class ToolCallAssembler
     {
-        private readonly SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)> _calls = [];
+        private readonly List<Slot> _slots = [];
+        private readonly Dictionary<int, Slot> _current = [];
 
-        public int Count => _calls.Count;
+        public int Count => _slots.Count;
 
         public void Add(int index, string? id, string? name, string? argumentsDelta)
         {
-            if (!_calls.TryGetValue(index, out var call))
+            id = NullIfEmpty(id);
+            if (!_current.TryGetValue(index, out Slot? slot) || (id is not null && slot.Id is not null && !string.Equals(id, slot.Id, StringComparison.Ordinal)))
             {
-                call = (null, null, new StringBuilder());
+                slot = new Slot(index, _slots.Count);
+                _slots.Add(slot);
+                _current[index] = slot;
             }
 
-            call.Id ??= NullIfEmpty(id);
-            call.Name ??= NullIfEmpty(name);
-            call.Arguments.Append(argumentsDelta);
-            _calls[index] = call;
+            slot.Id ??= id;
+            slot.Name ??= NullIfEmpty(name);
+            slot.Arguments.Append(argumentsDelta);
         }
 
+        /// <exception cref="ChatProviderException">A streamed call never named its function or its arguments could not be read.</exception>
         public List<AIContent> Build()
         {
-            var result = new List<AIContent>(_calls.Count);
-            foreach ((int index, var call) in _calls)
+            var result = new List<AIContent>(_slots.Count);
+            foreach (Slot slot in _slots.OrderBy(s => s.Index).ThenBy(s => s.Sequence))
             {
-                result.Add(ParseCall(
-                    call.Id ?? $"call_{index}",
-                    call.Name ?? throw new JsonException($"The streamed tool call at index {index} never named its function."),
-                    call.Arguments.ToString()));
+                if (slot.Name is null)
+                {
+                    throw new ChatProviderException($"The streamed tool call at index {slot.Index} never named its function.");
+                }
+
+                try
+                {
+                    result.Add(ParseCall(slot.Id ?? $"call_{slot.Index}", slot.Name, slot.Arguments.ToString()));
+                }
+                catch (JsonException e)
+                {
+                    throw new ChatProviderException($"The arguments of the streamed tool call '{slot.Name}' at index {slot.Index} are not valid JSON.", e);
+                }
             }
 
             return result;
+        }
+
+        private sealed class Slot(int index, int sequence)
+        {
+            public int Index { get; } = index;
+
+            public int Sequence { get; } = sequence;
+
+            public string? Id { get; set; }
+
+            public string? Name { get; set; }
+
+            public StringBuilder Arguments { get; } = new();
         }
     }
 }

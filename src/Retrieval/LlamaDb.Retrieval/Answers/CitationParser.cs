@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace LlamaDb.Retrieval;
 
-/// <summary>Finds the source numbers an answer cites: <c>[1]</c>, <c>[1][2]</c>, <c>[1, 3]</c>, <c>[2-4]</c>.</summary>
+/// <summary>Finds the source numbers an answer cites: <c>[1]</c>, <c>[1][2]</c>, <c>[1, 3]</c>, <c>[2-4]</c>, <c>[2 - 4]</c>.</summary>
 internal static partial class CitationParser
 {
     /// <summary>The cited numbers within 1..<paramref name="sourceCount"/>, ascending and distinct; others are ignored.</summary>
@@ -21,7 +21,7 @@ internal static partial class CitationParser
             {
                 int dash = part.IndexOfAny(['-', '–']);
                 if (dash > 0
-                    && int.TryParse(part.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int from)
+                    && int.TryParse(part.AsSpan(0, dash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int from)
                     && int.TryParse(part.AsSpan(dash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int to)
                     && from <= to && to - from < 100)
                 {

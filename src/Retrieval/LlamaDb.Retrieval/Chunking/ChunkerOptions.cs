@@ -4,10 +4,11 @@ namespace LlamaDb.Retrieval;
 public sealed class ChunkerOptions
 {
     /// <summary>
-    /// Gets or sets the most tokens a chunk may have (under <see cref="TokenCounter"/>, special tokens excluded: for a
-    /// BERT model with a 256-token limit use 254). Chunkers fill chunks up to it. Defaults to 256.
+    /// Gets or sets the most tokens a chunk may have (under <see cref="TokenCounter"/>, special tokens excluded: a BERT
+    /// model's limit minus 2 for [CLS] and [SEP]). Chunkers fill chunks up to it. Defaults to 254, what fits
+    /// all-MiniLM-L6-v2 (256 positions) when counted with its tokenizer.
     /// </summary>
-    public int MaxTokens { get; set; } = 256;
+    public int MaxTokens { get; set; } = 254;
 
     /// <summary>Gets or sets the tokens consecutive windows share (<see cref="TokenWindowChunker"/> only). Defaults to 32.</summary>
     public int OverlapTokens { get; set; } = 32;

@@ -8,7 +8,8 @@ namespace LlamaDb.Retrieval;
 /// start a new chunk and set the heading path (<c>"Guide &gt; Install &gt; Linux"</c>); the top-level blocks of a section
 /// (paragraphs, lists, quotes, code blocks, tables) are packed into chunks up to the token limit. A fenced or indented code
 /// block or a table is never cut unless it alone is over the limit, then between lines; any other block over the limit
-/// is cut like <see cref="RecursiveChunker"/> does.
+/// is cut like <see cref="RecursiveChunker"/> does. A heading always shares its chunk with what follows it (the first piece
+/// of a block that has to be cut); only a heading with nothing after it, or one too long to share, stands alone.
 /// </summary>
 public sealed class MarkdownChunker : IChunker
 {
@@ -50,6 +51,7 @@ public sealed class MarkdownChunker : IChunker
         string? path = null;
         int currentStart = -1;
         int currentEnd = -1;
+        bool headingOnly = false; // the current range holds headings and nothing else
         var pieces = new List<(int Start, int End)>();
         for (int b = 0; b < starts.Count; b++)
         {
@@ -59,7 +61,11 @@ public sealed class MarkdownChunker : IChunker
             Block block = starts[b].Block;
             if (block is HeadingBlock heading)
             {
-                Flush();
+                if (!headingOnly)
+                {
+                    Flush();
+                }
+
                 while (headings.Count > 0 && headings[^1].Level >= heading.Level)
                 {
                     headings.RemoveAt(headings.Count - 1);
@@ -72,6 +78,17 @@ public sealed class MarkdownChunker : IChunker
             if (currentStart >= 0 && splitter.Count(text, currentStart, end) <= _options.MaxTokens)
             {
                 currentEnd = end;
+                headingOnly &= block is HeadingBlock;
+                continue;
+            }
+
+            ReadOnlySpan<SplitLevel> levels = block is CodeBlock or Table ? s_codeLevels : s_textLevels;
+            if (headingOnly && block is not HeadingBlock)
+            {
+                // The pending headings do not fit with the whole block: they go with its first piece.
+                AddWithHeading(currentStart, start, end, levels);
+                currentStart = -1;
+                headingOnly = false;
                 continue;
             }
 
@@ -80,12 +97,12 @@ public sealed class MarkdownChunker : IChunker
             {
                 currentStart = start;
                 currentEnd = end;
+                headingOnly = block is HeadingBlock;
                 continue;
             }
 
             pieces.Clear();
-            bool atomic = block is CodeBlock or Table;
-            splitter.Split(text, start, end, atomic ? s_codeLevels : s_textLevels, pieces, cancellationToken);
+            splitter.Split(text, start, end, levels, pieces, cancellationToken);
             foreach ((int pieceStart, int pieceEnd) in pieces)
             {
                 ranges.Add((pieceStart, pieceEnd, path));
@@ -111,6 +128,59 @@ public sealed class MarkdownChunker : IChunker
             {
                 ranges.Add((currentStart, currentEnd, path));
                 currentStart = -1;
+            }
+
+            headingOnly = false;
+        }
+
+        // Cuts [start, end) and prepends the headings [headingStart, start) to its first piece; if they do not fit with it,
+        // that piece is cut again with the tokens the headings leave. Every range stays within the limit.
+        void AddWithHeading(int headingStart, int start, int end, ReadOnlySpan<SplitLevel> levels)
+        {
+            pieces.Clear();
+            splitter.Split(text, start, end, levels, pieces, cancellationToken);
+            int firstEnd = pieces[0].End; // the block is not empty, so there is a first piece
+            int next = 1;
+            int rest = -1; // the part of the first piece left after a smaller first cut
+            if (splitter.Count(text, headingStart, firstEnd) > _options.MaxTokens)
+            {
+                int headingTokens = splitter.Count(text, headingStart, start);
+                int smallerEnd = -1;
+                if (headingTokens < _options.MaxTokens)
+                {
+                    var smaller = new List<(int Start, int End)>();
+                    new TextSplitter(_options.TokenCounter, _options.MaxTokens - headingTokens).Split(text, start, firstEnd, levels, smaller, cancellationToken);
+                    smallerEnd = smaller[0].End;
+                }
+
+                if (smallerEnd < 0 || splitter.Count(text, headingStart, smallerEnd) > _options.MaxTokens)
+                {
+                    // The headings alone fill the limit (or the counter is not additive): they stand alone.
+                    ranges.Add((headingStart, start, path));
+                    next = 0;
+                }
+                else
+                {
+                    ranges.Add((headingStart, smallerEnd, path));
+                    rest = smallerEnd;
+                }
+            }
+            else
+            {
+                ranges.Add((headingStart, firstEnd, path));
+            }
+
+            if (rest >= 0)
+            {
+                // Re-cut what is left of the block so the rest packs as well as it would have without the headings.
+                pieces.Clear();
+                splitter.Split(text, rest, end, levels, pieces, cancellationToken);
+                next = 0;
+            }
+
+            for (int p = next; p < pieces.Count; p++)
+            {
+                ranges.Add((pieces[p].Start, pieces[p].End, path));
             }
         }
     }

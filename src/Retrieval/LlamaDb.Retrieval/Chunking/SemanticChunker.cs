@@ -84,6 +84,7 @@ public sealed class SemanticChunker : IChunker
         double[] distances = new double[units.Count - 1];
         for (int i = 0; i < distances.Length; i++)
         {
+            // A NaN can still come from a generator that returns NaN components; treat it as unrelated like a zero vector.
             double similarity = Cosine(vectors[i].Span, vectors[i + 1].Span);
             distances[i] = double.IsNaN(similarity) ? 1.0 : 1.0 - similarity;
         }
@@ -134,7 +135,7 @@ public sealed class SemanticChunker : IChunker
         return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
     }
 
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length)
         {
@@ -149,7 +150,8 @@ public sealed class SemanticChunker : IChunker
             normB += b[i] * (double)b[i];
         }
 
-        return normA == 0 || normB == 0 ? double.NaN : dot / Math.Sqrt(normA * normB);
+        // A zero vector is similar to nothing: 0, like MaximalMarginalRelevance and StsEvaluator.
+        return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
     }
 
     private static List<int> SentenceCuts(string text)

@@ -65,8 +65,7 @@ public sealed partial class IngestionPipeline
         await Parallel.ForEachAsync(Group(documents, run, cancellationToken), parallel, async (group, token) =>
         {
             GroupCounts counts = await IngestGroupAsync(group, run, token).ConfigureAwait(false);
-            IngestionProgress snapshot = run.Add(counts);
-            progress?.Report(snapshot);
+            run.Add(counts, progress);
         }).ConfigureAwait(false);
 
         return new IngestionResult(run.Snapshot(), [.. run.Failures]);
@@ -261,7 +260,7 @@ public sealed partial class IngestionPipeline
     [LoggerMessage(Level = LogLevel.Warning, Message = "Document '{DocumentId}' could not be chunked; skipped.")]
     private static partial void LogChunkingFailed(ILogger logger, Exception exception, string documentId);
 
-    private sealed class GroupCounts
+    internal sealed class GroupCounts
     {
         public int Documents { get; set; }
 
@@ -276,14 +275,15 @@ public sealed partial class IngestionPipeline
         public long Tokens { get; set; }
     }
 
-    private sealed class Run(Stopwatch stopwatch)
+    internal sealed class Run(Stopwatch stopwatch)
     {
         private readonly Lock _lock = new();
         private IngestionProgress _progress = new();
 
         public ConcurrentQueue<IngestionFailure> Failures { get; } = new();
 
-        public IngestionProgress Add(GroupCounts counts)
+        /// <summary>Adds a group's counts and reports the new totals under the lock, so reports never go backwards.</summary>
+        public void Add(GroupCounts counts, IProgress<IngestionProgress>? progress = null)
         {
             lock (_lock)
             {
@@ -297,7 +297,7 @@ public sealed partial class IngestionPipeline
                     Tokens = _progress.Tokens + counts.Tokens,
                     Elapsed = stopwatch.Elapsed,
                 };
-                return _progress;
+                progress?.Report(_progress);
             }
         }
 

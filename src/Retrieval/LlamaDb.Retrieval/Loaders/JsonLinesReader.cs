@@ -3,7 +3,8 @@ using System.Runtime.CompilerServices;
 
 namespace LlamaDb.Retrieval;
 
-/// <summary>Reads a file as byte lines (LF or CRLF), without decoding, so each line can be validated on its own.</summary>
+/// <summary>Reads a file as byte lines (LF or CRLF), without decoding, so each line can be validated on its own. A UTF-8
+/// byte order mark at the start of the file is not part of line 1.</summary>
 internal static class JsonLinesReader
 {
     public static async IAsyncEnumerable<(int LineNumber, ReadOnlyMemory<byte> Line)> ReadLinesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ internal static class JsonLinesReader
                         if (end && start < count)
                         {
                             lineNumber++;
-                            yield return (lineNumber, TrimCr(buffer.AsMemory(start, count - start)).ToArray());
+                            yield return (lineNumber, Clean(buffer.AsMemory(start, count - start), lineNumber).ToArray());
                             start = count;
                         }
 
@@ -44,7 +45,7 @@ internal static class JsonLinesReader
                     }
 
                     lineNumber++;
-                    yield return (lineNumber, TrimCr(buffer.AsMemory(start, newline)).ToArray());
+                    yield return (lineNumber, Clean(buffer.AsMemory(start, newline), lineNumber).ToArray());
                     start += newline + 1;
                 }
 
@@ -58,6 +59,13 @@ internal static class JsonLinesReader
         }
     }
 
-    private static ReadOnlyMemory<byte> TrimCr(ReadOnlyMemory<byte> line) =>
-        line.Length > 0 && line.Span[^1] == (byte)'\r' ? line[..^1] : line;
+    private static ReadOnlyMemory<byte> Clean(ReadOnlyMemory<byte> line, int lineNumber)
+    {
+        if (lineNumber == 1 && line.Span.StartsWith("\uFEFF"u8))
+        {
+            line = line[3..];
+        }
+
+        return line.Length > 0 && line.Span[^1] == (byte)'\r' ? line[..^1] : line;
+    }
 }
