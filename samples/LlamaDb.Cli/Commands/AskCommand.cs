@@ -56,7 +56,7 @@ internal static class AskCommand
             using IChatClient chat = CreateChatClient(settings.Get("chatEndpoint", parseResult.GetValue(endpoint)), settings.Get("chatModel", parseResult.GetValue(chatModel)));
             using SearchSession session = await SearchSession.OpenAsync(parseResult, settings, store, collection, model, rerank, noRerank, cancellationToken);
             RetrievalOptions retrieval = SearchSession.Options(parseResult, settings, mode, top, candidates, filter, session.Reranker is not null, fallbackTop: 5);
-            var pipeline = new RagPipeline(session.Retriever, chat, new RagPipelineOptions { Top = retrieval.Top });
+            var pipeline = new RagPipeline(session.Retriever, chat, new RagPipelineOptions { Top = retrieval.Top ?? RetrievalOptions.DefaultTop });
             var options = new RagOptions { Top = retrieval.Top, Retrieval = retrieval };
             string text = parseResult.GetValue(question)!; // required argument
 

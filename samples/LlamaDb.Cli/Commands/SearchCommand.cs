@@ -172,7 +172,7 @@ internal static class SearchCommand
         AnsiConsole.Write(table);
         string rerank = session.RerankSpec is null ? string.Empty : $", reranked by {session.RerankSpec}";
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{results.Count} result(s), {options.Mode.ToString().ToLowerInvariant()} search{rerank}, {milliseconds:F0} ms")));
+            $"{results.Count} result(s), {(options.Mode ?? RetrievalOptions.DefaultMode).ToString().ToLowerInvariant()} search{rerank}, {milliseconds:F0} ms")));
     }
 
     private static void WriteJson(IReadOnlyList<RetrievedChunk> results, RetrievalOptions options, SearchSession session, double milliseconds)
@@ -212,7 +212,7 @@ internal static class SearchCommand
             }
 
             writer.WriteEndArray();
-            writer.WriteString("mode", options.Mode.ToString().ToLowerInvariant());
+            writer.WriteString("mode", (options.Mode ?? RetrievalOptions.DefaultMode).ToString().ToLowerInvariant());
             writer.WriteBoolean("reranked", session.Reranker is not null);
             writer.WriteString("collection", session.Chunks.Collection.Name);
             writer.WriteNumber("milliseconds", Math.Round(milliseconds, 3));

@@ -30,7 +30,7 @@ internal static class AskEndpoints
         RetrievalOptions retrieval = CollectionEndpoints.RetrievalOptionsFor(runtime, request.Mode, request.Top, 5, null, request.Filter, request.Rerank);
         var collection = await runtime.Collections.GetAsync(request.Collection ?? runtime.Settings.DefaultCollection, context.RequestAborted);
         var retriever = new Retriever(collection, runtime.Reranker, runtime.Embedder);
-        var pipeline = new RagPipeline(retriever, chat, new RagPipelineOptions { Top = retrieval.Top }, logger: logger);
+        var pipeline = new RagPipeline(retriever, chat, new RagPipelineOptions { Top = retrieval.Top ?? RetrievalOptions.DefaultTop }, logger: logger);
         var options = new RagOptions { Retrieval = retrieval, Top = retrieval.Top };
 
         if (request.Stream != true)

@@ -106,7 +106,7 @@ internal static class CollectionEndpoints
         return Results.Json(new
         {
             query,
-            mode = options.Mode.ToString().ToLowerInvariant(),
+            mode = (options.Mode ?? RetrievalOptions.DefaultMode).ToString().ToLowerInvariant(),
             reranked = options.Rerank == true,
             elapsedMs = Math.Round(elapsedMs, 2),
             results = chunks.Select((c, i) => new

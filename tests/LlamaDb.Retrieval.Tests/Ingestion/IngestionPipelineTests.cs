@@ -58,7 +58,7 @@ public sealed class IngestionPipelineTests : IDisposable
             {
                 Assert.Equal(document.Text[r.StartOffset..r.EndOffset], r.Text);
                 Assert.Equal($"{document.Id}#{r.ChunkIndex}", r.Id);
-                Assert.Equal(document.ContentHash, r.ContentHash);
+                Assert.Equal(IngestionPipeline.StoredHash(document.ContentHash, IngestionFingerprint.Create(new SentenceChunker(s_small))), r.ContentHash);
                 Assert.Equal(document.Source, r.Source);
                 Assert.Equal(document.Title, r.Title);
             });
@@ -106,7 +106,7 @@ public sealed class IngestionPipelineTests : IDisposable
         List<ChunkRecord> stored = await ChunksOf("a");
         ChunkRecord only = Assert.Single(stored);
         Assert.Equal("New words here.", only.Text);
-        Assert.Equal(changed.ContentHash, only.ContentHash);
+        Assert.Equal(IngestionPipeline.StoredHash(changed.ContentHash, IngestionFingerprint.Create(new SentenceChunker(s_small))), only.ContentHash);
         Assert.Equal(1, result.Progress.DocumentsSkipped);
         Assert.Equal(2, result.Progress.ChunksDeleted);
         Assert.Null(await _collection.GetAsync("a#1"));
@@ -154,5 +154,61 @@ public sealed class IngestionPipelineTests : IDisposable
     {
         public Task<IReadOnlyList<Chunk>> ChunkAsync(Document document, CancellationToken cancellationToken = default) =>
             document.Id == failingId ? throw new InvalidOperationException("chunker failed") : inner.ChunkAsync(document, cancellationToken);
+    }
+
+    [Fact]
+    public async Task IngestAsync_ChunkerMaxTokensChanged_RechunksUnchangedDocument()
+    {
+        string text = string.Join(" ", Enumerable.Range(0, 120).Select(i => $"Sentence number {i} talks about topic {i % 7}."));
+        Document document = Doc("long", text);
+        var options = new IngestionOptions { BatchSize = 16 };
+
+        await new IngestionPipeline(_collection, new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 }), options).IngestAsync([document]);
+        List<ChunkRecord> before = await ChunksOf("long");
+
+        IngestionResult result = await new IngestionPipeline(_collection, new RecursiveChunker(new ChunkerOptions { MaxTokens = 128 }), options).IngestAsync([Doc("long", text)]);
+        List<ChunkRecord> after = await ChunksOf("long");
+
+        IReadOnlyList<Chunk> expected = await new RecursiveChunker(new ChunkerOptions { MaxTokens = 128 }).ChunkAsync(document);
+        Assert.Equal(0, result.Progress.DocumentsSkipped);
+        Assert.NotEqual(before.Count, after.Count);
+        Assert.Equal(expected.Select(c => c.Id), after.Select(r => r.Id));
+        Assert.Equal(expected.Select(c => c.Text), after.Select(r => r.Text));
+        Assert.Equal(before.Count - after.Count, result.Progress.ChunksDeleted);
+        Assert.Single(after.Select(r => r.ContentHash).Distinct());
+    }
+
+    [Fact]
+    public async Task IngestAsync_SameConfigurationTwice_SkipsSecondTime()
+    {
+        var options = new IngestionOptions { BatchSize = 16 };
+        await new IngestionPipeline(_collection, new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 }), options).IngestAsync([Doc("x", "Alpha beta. Gamma delta.")]);
+
+        IngestionResult again = await new IngestionPipeline(_collection, new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 }), options).IngestAsync([Doc("x", "Alpha beta. Gamma delta.")]);
+
+        Assert.Equal(1, again.Progress.DocumentsSkipped);
+    }
+
+    [Fact]
+    public async Task IngestAsync_ExplicitFingerprintChanged_Rechunks()
+    {
+        await Pipeline(new IngestionOptions { ConfigurationFingerprint = "model-a" }).IngestAsync([Doc("y", "Alpha beta. Gamma delta.")]);
+
+        IngestionResult again = await Pipeline(new IngestionOptions { ConfigurationFingerprint = "model-b" }).IngestAsync([Doc("y", "Alpha beta. Gamma delta.")]);
+
+        Assert.Equal(0, again.Progress.DocumentsSkipped);
+    }
+
+    [Fact]
+    public void Fingerprint_DiffersByChunkerOptionsAndEmbeddingModel()
+    {
+        string small = IngestionFingerprint.Create(new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 }));
+        string large = IngestionFingerprint.Create(new RecursiveChunker(new ChunkerOptions { MaxTokens = 128 }));
+        string window = IngestionFingerprint.Create(new TokenWindowChunker(new ChunkerOptions { MaxTokens = 64, OverlapTokens = 8 }));
+        string window16 = IngestionFingerprint.Create(new TokenWindowChunker(new ChunkerOptions { MaxTokens = 64, OverlapTokens = 16 }));
+        string withModel = IngestionFingerprint.Create(new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 }), new Microsoft.Extensions.AI.EmbeddingGeneratorMetadata("p", null, "m1", 8));
+
+        Assert.Equal(small, IngestionFingerprint.Create(new RecursiveChunker(new ChunkerOptions { MaxTokens = 64 })));
+        Assert.Equal(5, new[] { small, large, window, window16, withModel }.Distinct().Count());
     }
 }

@@ -176,11 +176,11 @@ public sealed class RetrieverTests : IClassFixture<ChunkStore>
     }
 
     [Fact]
-    public async Task RetrieveAsync_MinScore_DropsChunksBelowIt()
+    public async Task RetrieveAsync_MinRerankScore_DropsRerankedChunksBelowIt()
     {
         ScriptedReranker reranker = ScriptedReranker.Favoring("Berlin");
 
-        IReadOnlyList<RetrievedChunk> results = await Create(reranker).RetrieveAsync("Berlin", new RetrievalOptions { Mode = RetrievalMode.Vector, MinScore = 0.5 });
+        IReadOnlyList<RetrievedChunk> results = await Create(reranker).RetrieveAsync("Berlin", new RetrievalOptions { Mode = RetrievalMode.Vector, MinRerankScore = 0.5 });
 
         Assert.Equal(["berlin#0", "berlin#1", "copy#0"], results.Select(r => r.ChunkId).Order());
     }

@@ -104,7 +104,9 @@ public sealed partial class RagPipeline
         var relevant = new List<RetrievedChunk>(chunks.Count);
         foreach (RetrievedChunk chunk in chunks)
         {
-            if (chunk is not null && (settings.MinRelevanceScore is not { } min || chunk.Score >= min))
+            // The threshold is on the reranker's scale for reranked chunks and the first-stage scale otherwise (see
+            // RagPipelineOptions.MinRelevanceScore); Score is the first-stage score for retrievers that fill only it.
+            if (chunk is not null && (settings.MinRelevanceScore is not { } min || (chunk.RerankScore ?? chunk.Score) >= min))
             {
                 relevant.Add(chunk);
             }
@@ -192,20 +194,21 @@ public sealed partial class RagPipeline
             return settings;
         }
 
-        /// <summary>The retrieval options for this question: the caller's, with <see cref="Top"/> applied (and enough candidates for it).</summary>
+        /// <summary>
+        /// The retrieval options for this question: a copy of the caller's with <see cref="Top"/> applied (and, when the
+        /// caller set candidates, at least <see cref="Top"/> of them). Everything the caller left unset stays unset, so the
+        /// retriever fills it from its own defaults.
+        /// </summary>
         public RetrievalOptions RetrievalFor()
         {
-            RetrievalOptions source = Retrieval ?? new RetrievalOptions();
-            return new RetrievalOptions
+            RetrievalOptions retrieval = Retrieval?.Clone() ?? new RetrievalOptions();
+            retrieval.Top = Top;
+            if (retrieval.Candidates is { } candidates)
             {
-                Mode = source.Mode,
-                Top = Top,
-                Candidates = Math.Max(source.Candidates, Top),
-                Filter = source.Filter,
-                Rerank = source.Rerank,
-                MmrLambda = source.MmrLambda,
-                MinScore = source.MinScore,
-            };
+                retrieval.Candidates = Math.Max(candidates, Top);
+            }
+
+            return retrieval;
         }
     }
 }

@@ -24,8 +24,11 @@ public sealed class RagPipelineOptions
 
     /// <summary>
     /// Gets or sets the score a chunk needs to be offered to the model; <see langword="null"/> offers every retrieved chunk.
-    /// Scores depend on the retrieval mode and reranker (cosine similarity, BM25, fused RRF, cross-encoder logits), so set
-    /// it for the mode in use. Defaults to <see langword="null"/>.
+    /// It is compared with <see cref="RetrievedChunk.RerankScore"/> when the chunk was reranked, else with its first-stage
+    /// score (<see cref="RetrievedChunk.Score"/>). The scales differ (cosine similarity, BM25, fused RRF, cross-encoder
+    /// logits), so set it for the mode and reranker in use; when a tolerated reranker failure leaves chunks without a
+    /// reranker score, the threshold meets first-stage scores. For separate thresholds per scale use
+    /// <see cref="RetrievalOptions.MinScore"/> and <see cref="RetrievalOptions.MinRerankScore"/>. Defaults to <see langword="null"/>.
     /// </summary>
     public double? MinRelevanceScore { get; set; }
 

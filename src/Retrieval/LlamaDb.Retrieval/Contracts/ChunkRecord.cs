@@ -40,7 +40,7 @@ public sealed class ChunkRecord
     /// <summary>Gets or sets the chunk's token count under the embedder's tokenizer (or an estimate).</summary>
     public int TokenCount { get; set; }
 
-    /// <summary>Gets or sets the content hash of the whole document (re-ingestion skips unchanged documents).</summary>
+    /// <summary>Gets or sets the hash of the whole document's content and the ingestion configuration fingerprint (re-ingestion skips documents whose content and configuration are unchanged).</summary>
     public string ContentHash { get; set; } = string.Empty;
 
     /// <summary>Gets the text to embed (the chunk text).</summary>
@@ -52,12 +52,24 @@ public static class ChunkRecordDefinition
 {
     /// <summary>Creates the definition.</summary>
     /// <param name="dimensions">The embedding model's dimensions.</param>
-    /// <param name="distanceFunction">The distance function; cosine similarity by default.</param>
+    /// <param name="distanceFunction">
+    /// The distance function: <see cref="DistanceFunction.CosineSimilarity"/> (the default) or
+    /// <see cref="DistanceFunction.DotProductSimilarity"/>. Only similarities are allowed because <see cref="Retriever"/>
+    /// treats scores as higher-is-better (minimum scores, MMR, fusion); distances would invert them.
+    /// </param>
     /// <param name="indexKind">The index kind; HNSW by default.</param>
     /// <returns>A definition with key <c>Id</c>, indexed <c>DocumentId</c>/<c>Source</c>, full-text <c>Text</c> and the <c>Embedding</c> vector.</returns>
+    /// <exception cref="ArgumentException"><paramref name="distanceFunction"/> is not a similarity.</exception>
     public static VectorStoreCollectionDefinition Create(int dimensions, string distanceFunction = DistanceFunction.CosineSimilarity, string indexKind = IndexKind.Hnsw)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
+        if (distanceFunction is not (DistanceFunction.CosineSimilarity or DistanceFunction.DotProductSimilarity))
+        {
+            throw new ArgumentException(
+                $"The distance function '{distanceFunction}' is not supported for chunks: the retriever needs higher-is-better scores. Use {DistanceFunction.CosineSimilarity} or {DistanceFunction.DotProductSimilarity}.",
+                nameof(distanceFunction));
+        }
+
         return new VectorStoreCollectionDefinition
         {
             Properties =

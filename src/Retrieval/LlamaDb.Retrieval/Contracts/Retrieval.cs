@@ -15,19 +15,35 @@ public enum RetrievalMode
     Hybrid,
 }
 
-/// <summary>Options of one retrieval.</summary>
+/// <summary>
+/// Options of one retrieval. Every property is optional: an unset (<see langword="null"/>) value is taken from the
+/// retriever's <see cref="RetrieverOptions.Defaults"/>, and when that is unset too, from the built-in default
+/// (<see cref="DefaultMode"/>, <see cref="DefaultTop"/>, <see cref="DefaultCandidates"/>; no filter, MMR or minimum).
+/// </summary>
 public sealed class RetrievalOptions
 {
-    /// <summary>Gets or sets the mode. Defaults to <see cref="RetrievalMode.Hybrid"/>.</summary>
-    public RetrievalMode Mode { get; set; } = RetrievalMode.Hybrid;
+    /// <summary>The built-in <see cref="Mode"/>: <see cref="RetrievalMode.Hybrid"/>.</summary>
+    public const RetrievalMode DefaultMode = RetrievalMode.Hybrid;
 
-    /// <summary>Gets or sets how many chunks to return. Defaults to 10.</summary>
-    public int Top { get; set; } = 10;
+    /// <summary>The built-in <see cref="Top"/>: 10.</summary>
+    public const int DefaultTop = 10;
 
-    /// <summary>Gets or sets how many first-stage candidates to fetch (reranking and MMR choose among them). Defaults to 50.</summary>
-    public int Candidates { get; set; } = 50;
+    /// <summary>The built-in <see cref="Candidates"/>: 50.</summary>
+    public const int DefaultCandidates = 50;
 
-    /// <summary>Gets or sets a metadata filter on the stored chunks.</summary>
+    /// <summary>Gets or sets the mode; unset takes the retriever's default, else <see cref="RetrievalMode.Hybrid"/>.</summary>
+    public RetrievalMode? Mode { get; set; }
+
+    /// <summary>Gets or sets how many chunks to return; unset takes the retriever's default, else 10.</summary>
+    public int? Top { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many first-stage candidates to fetch (reranking and MMR choose among them; never fewer than
+    /// <see cref="Top"/>); unset takes the retriever's default, else 50.
+    /// </summary>
+    public int? Candidates { get; set; }
+
+    /// <summary>Gets or sets a metadata filter on the stored chunks; unset takes the retriever's default (none).</summary>
     public Expression<Func<ChunkRecord, bool>>? Filter { get; set; }
 
     /// <summary>Gets or sets whether the registered <see cref="IReranker"/> reorders the candidates. Defaults to true when one is registered.</summary>
@@ -36,8 +52,19 @@ public sealed class RetrievalOptions
     /// <summary>Gets or sets the maximal-marginal-relevance lambda (1 = relevance only, 0 = diversity only); null disables MMR.</summary>
     public double? MmrLambda { get; set; }
 
-    /// <summary>Gets or sets a minimum score; chunks below it are dropped.</summary>
+    /// <summary>
+    /// Gets or sets a minimum first-stage score (<see cref="RetrievedChunk.FirstStageScore"/>: cosine or dot-product
+    /// similarity, BM25, or the fused RRF score, by <see cref="Mode"/>); candidates below it are dropped before reranking.
+    /// It never applies to reranker scores, whose scale differs (see <see cref="MinRerankScore"/>).
+    /// </summary>
     public double? MinScore { get; set; }
+
+    /// <summary>
+    /// Gets or sets a minimum reranker score (<see cref="RetrievedChunk.RerankScore"/>); reranked chunks below it are
+    /// dropped. When reranking is off or fails (and the failure is tolerated), chunks have no reranker score and this is
+    /// not applied.
+    /// </summary>
+    public double? MinRerankScore { get; set; }
 
     /// <summary>Creates a shallow copy (the filter expression is shared; expressions are immutable).</summary>
     /// <returns>The copy.</returns>

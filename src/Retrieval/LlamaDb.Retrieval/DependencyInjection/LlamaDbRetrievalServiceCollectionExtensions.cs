@@ -19,7 +19,7 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="RagPipeline"/> (singleton), <see cref="IPromptTokenCounter"/> (the approximate counter, unless one is
-    /// registered), the tools <c>search_knowledge_base</c> and <c>ask_knowledge_base</c> as <see cref="AITool"/> services
+    /// registered explicitly; never the embedder's <see cref="ITokenCounter"/>), the tools <c>search_knowledge_base</c> and <c>ask_knowledge_base</c> as <see cref="AITool"/> services
     /// (resolve them with <c>GetServices&lt;AITool&gt;()</c>), and <see cref="LlamaDbRetrievalOptions"/>. Only factories are
     /// registered: nothing is built, read or validated until first resolved. Calling it again adds nothing twice.
     /// </summary>
@@ -29,6 +29,7 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
     /// </param>
     /// <param name="configure">Changes applied after binding.</param>
     /// <returns>The services.</returns>
+    /// <exception cref="InvalidOperationException"><c>LlamaDb:Reranker:Provider</c> is not a known provider; the message lists the allowed values.</exception>
     public static IServiceCollection AddLlamaDbRetrieval(this IServiceCollection services, IConfiguration? configuration = null, Action<LlamaDbRetrievalOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -66,16 +67,16 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
             }
         }
 
-        if (root?.GetSection("Reranker") is { } reranker
-            && string.Equals(reranker["Provider"], "cohere", StringComparison.OrdinalIgnoreCase)
-            && !services.Any(d => d.ServiceType == typeof(IReranker)))
+        if (root?.GetSection("Reranker") is { } reranker)
         {
-            services.AddCohereReranker(reranker);
+            AddConfiguredReranker(services, reranker);
         }
 
         services.TryAddSingleton(sp =>
         {
-            var chunking = new ChunkerOptions();
+            // A registered ChunkerOptions (e.g. from AddBertTokenCounter: the model's limit and tokenizer) gives the
+            // defaults; the LlamaDb:Chunking section overrides them.
+            ChunkerOptions chunking = sp.GetService<ChunkerOptions>()?.Clone() ?? new ChunkerOptions();
             root?.GetSection("Chunking").Bind(chunking);
             if (sp.GetService<ITokenCounter>() is { } counter)
             {
@@ -84,13 +85,20 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
 
             var ingestion = new IngestionOptions();
             root?.GetSection("Ingestion").Bind(ingestion);
+            var chunker = new RecursiveChunker(chunking);
+            ingestion.ConfigurationFingerprint ??= IngestionFingerprint.Create(
+                chunker,
+                sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>()?.GetService<EmbeddingGeneratorMetadata>());
             return new IngestionPipeline(
                 Require<LlamaDb.VectorData.VectorStoreCollection<string, ChunkRecord>>(sp, "register the chunk collection, e.g. AddHnswCollection<string, ChunkRecord>(name, o => o.Definition = ChunkRecordDefinition.Create(dimensions))"),
-                new RecursiveChunker(chunking),
+                chunker,
                 ingestion,
                 sp.GetService<ILogger<IngestionPipeline>>());
         });
-        services.TryAddSingleton<IPromptTokenCounter>(sp => sp.GetService<ITokenCounter>() ?? (IPromptTokenCounter)ApproximatePromptTokenCounter.Instance);
+
+        // The prompt budget counts chat-model tokens: the embedder's WordPiece counter (ITokenCounter) is the wrong
+        // tokenizer for it, so only an explicitly registered IPromptTokenCounter replaces the approximation.
+        services.TryAddSingleton<IPromptTokenCounter>(ApproximatePromptTokenCounter.Instance);
         services.AddSingleton(sp =>
         {
             LlamaDbRetrievalOptions settings = Settings(sp);
@@ -106,6 +114,34 @@ public static class LlamaDbRetrievalServiceCollectionExtensions
             Settings(sp).Tools));
         services.AddSingleton<AITool>(sp => RagTools.CreateAskFunction(sp.GetRequiredService<RagPipeline>(), Settings(sp).Tools));
         return services;
+    }
+
+    /// <summary>Acts on <c>LlamaDb:Reranker:Provider</c>: cohere adds the Cohere reranker; onnx/cross-encoder expect AddCrossEncoderReranker; anything else throws.</summary>
+    private static void AddConfiguredReranker(IServiceCollection services, IConfigurationSection reranker)
+    {
+        string? provider = reranker["Provider"];
+        switch (provider?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "none":
+                return;
+            case "cohere":
+                if (!services.Any(d => d.ServiceType == typeof(IReranker)))
+                {
+                    services.AddCohereReranker(reranker);
+                }
+
+                return;
+            case "onnx" or "cross-encoder" or "crossencoder":
+                // The cross-encoder lives in LlamaDb.Retrieval.Onnx; it may be added after this call, and a later
+                // AddCrossEncoderReranker registration wins over this placeholder, which only explains what is missing.
+                services.TryAddSingleton<IReranker>(_ => throw new InvalidOperationException(
+                    $"{reranker.Path}:Provider is '{provider}', but no cross-encoder reranker is registered: call services.AddCrossEncoderReranker(modelDirectory) from LlamaDb.Retrieval.Onnx."));
+                return;
+            default:
+                throw new InvalidOperationException(
+                    $"{reranker.Path}:Provider is '{provider}', which is not a known reranker provider. Allowed values: 'cohere' (added here from {reranker.Path}), " +
+                    "'onnx' or 'cross-encoder' (call services.AddCrossEncoderReranker(modelDirectory) from LlamaDb.Retrieval.Onnx), or empty/'none' for no reranker.");
+        }
     }
 
     private static LlamaDbRetrievalOptions Settings(IServiceProvider services)

@@ -18,6 +18,14 @@ public sealed class IngestionOptions
     /// <summary>Gets or sets the most chunks one document may have in the store (the bound of the lookup of its old chunks). Defaults to 100,000.</summary>
     public int MaxChunksPerDocument { get; set; } = 100_000;
 
+    /// <summary>
+    /// Gets or sets a description of the configuration that shapes the chunks (chunker, limits, token counter, embedding
+    /// model). It is hashed with each document's content into <see cref="ChunkRecord.ContentHash"/>, so changing it
+    /// re-chunks every document on the next run. Defaults to <see langword="null"/>: computed by
+    /// <see cref="IngestionFingerprint.Create"/> from the pipeline's chunker.
+    /// </summary>
+    public string? ConfigurationFingerprint { get; set; }
+
     /// <summary>Creates a copy.</summary>
     /// <returns>The copy.</returns>
     public IngestionOptions Clone() => new()
@@ -27,6 +35,7 @@ public sealed class IngestionOptions
         DocumentsPerGroup = DocumentsPerGroup,
         Force = Force,
         MaxChunksPerDocument = MaxChunksPerDocument,
+        ConfigurationFingerprint = ConfigurationFingerprint,
     };
 
     internal IngestionOptions Validated()

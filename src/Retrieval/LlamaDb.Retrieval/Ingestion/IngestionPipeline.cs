@@ -11,7 +11,9 @@ namespace LlamaDb.Retrieval;
 /// Load, chunk, upsert: writes each document's chunks as <see cref="ChunkRecord"/>s (the collection embeds their text),
 /// in groups of documents processed with bounded parallelism and upserted in batches. Re-ingesting skips a document whose
 /// stored chunks all carry its current content hash (and are numbered 0..n-1 without gaps); a changed document's chunks
-/// are replaced and the chunks it no longer has are deleted.
+/// are replaced and the chunks it no longer has are deleted. The stored hash covers the document's content and the
+/// ingestion configuration (<see cref="IngestionOptions.ConfigurationFingerprint"/>), so changing the chunker, its token
+/// limit or the embedding model re-chunks documents whose text did not change.
 /// </summary>
 /// <remarks>
 /// Crash safety without transactions: a changed document's stale chunks are deleted first, then its new chunks are
@@ -23,6 +25,7 @@ public sealed partial class IngestionPipeline
     private readonly VectorStoreCollection<string, ChunkRecord> _collection;
     private readonly IChunker _chunker;
     private readonly IngestionOptions _options;
+    private readonly string _fingerprint;
     private readonly ILogger _logger;
 
     /// <summary>Creates a pipeline.</summary>
@@ -37,6 +40,7 @@ public sealed partial class IngestionPipeline
         _collection = collection;
         _chunker = chunker;
         _options = (options ?? new IngestionOptions()).Validated();
+        _fingerprint = _options.ConfigurationFingerprint ?? IngestionFingerprint.Create(chunker);
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -92,7 +96,7 @@ public sealed partial class IngestionPipeline
         return existing.Count;
     }
 
-    /// <summary>The record a chunk is stored as.</summary>
+    /// <summary>The record a chunk is stored as, with the document's <see cref="Document.ContentHash"/> (the pipeline itself stores the hash combined with its configuration fingerprint).</summary>
     /// <param name="document">The chunk's document.</param>
     /// <param name="chunk">The chunk.</param>
     /// <returns>The record.</returns>
@@ -125,7 +129,8 @@ public sealed partial class IngestionPipeline
         {
             counts.Documents++;
             List<ChunkRecord> existing = await GetChunksAsync(document.Id, cancellationToken).ConfigureAwait(false);
-            if (!_options.Force && IsCurrent(existing, document.ContentHash))
+            string storedHash = StoredHash(document.ContentHash, _fingerprint);
+            if (!_options.Force && IsCurrent(existing, storedHash))
             {
                 counts.Skipped++;
                 LogSkipped(_logger, document.Id);
@@ -161,7 +166,9 @@ public sealed partial class IngestionPipeline
 
             for (int i = chunks.Count - 1; i >= 0; i--)
             {
-                writes.Add(ToRecord(document, chunks[i]));
+                ChunkRecord record = ToRecord(document, chunks[i]);
+                record.ContentHash = storedHash;
+                writes.Add(record);
                 counts.Tokens += chunks[i].TokenCount;
             }
         }
@@ -181,6 +188,9 @@ public sealed partial class IngestionPipeline
 
         return counts;
     }
+
+    /// <summary>The hash stored in each chunk: SHA-256 of the document's content hash and the configuration fingerprint.</summary>
+    internal static string StoredHash(string contentHash, string fingerprint) => Document.ComputeHash(contentHash, fingerprint);
 
     /// <summary>Whether the stored chunks are a complete write of the current content: all with its hash, numbered 0..n-1.</summary>
     private static bool IsCurrent(List<ChunkRecord> existing, string contentHash)

@@ -15,7 +15,13 @@ namespace LlamaDb.Retrieval;
 /// implements <see cref="IKeywordSearchable{TRecord}"/>, hybrid mode one that implements
 /// <see cref="IKeywordHybridSearchable{TRecord}"/>; the embedded store does both.</para>
 /// <para>Reranking scores all candidates in one batched <see cref="IReranker.ScoreAsync"/> call. If it fails, the
-/// first-stage order is kept and a warning is logged, unless <see cref="RetrieverOptions.ThrowOnRerankFailure"/> is set.</para>
+/// first-stage order is kept and a warning is logged, unless <see cref="RetrieverOptions.ThrowOnRerankFailure"/> is set.
+/// Configuration and model-load errors (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>,
+/// <see cref="InvalidDataException"/>, <see cref="NotSupportedException"/>, a missing native library) are always thrown:
+/// they would fail every query. <see cref="RetrievalOptions.MinScore"/> filters first-stage scores and
+/// <see cref="RetrievalOptions.MinRerankScore"/> reranker scores, so a fallback never mixes the two scales.</para>
+/// <para>Scores are higher-is-better: <see cref="ChunkRecordDefinition.Create"/> allows only similarity functions
+/// (cosine, dot product), and MMR and the minimums rely on it.</para>
 /// <para>Maximal marginal relevance needs the candidates' embeddings. A collection whose vector property is generated from
 /// text does not return vectors, so the candidates are embedded with the embedding generator given to the retriever (one
 /// batched call); put a caching generator there to make repeated chunks free.</para>
@@ -58,12 +64,12 @@ public sealed partial class Retriever : IRetriever
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, RetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        RetrievalOptions o = options ?? _options.Defaults;
         if (options is not null)
         {
             Validate(options, nameof(options));
         }
 
+        Resolved o = Resolve(options, _options.Defaults);
         bool rerank = o.Rerank ?? _reranker is not null;
         if (rerank && _reranker is null)
         {
@@ -80,15 +86,23 @@ public sealed partial class Retriever : IRetriever
         List<Candidate> candidates = await FirstStageAsync(query, o, fetch, cancellationToken).ConfigureAwait(false);
         LogFirstStage(_logger, o.Mode, candidates.Count, fetch);
 
+        // Each minimum applies to the scale it was set for: MinScore to first-stage scores (before reranking),
+        // MinRerankScore to reranker scores (only chunks that have one), so a tolerated reranker failure never
+        // compares first-stage scores against a reranker threshold or the other way round.
+        if (o.MinScore is { } minScore)
+        {
+            candidates.RemoveAll(c => !(c.FirstStageScore >= minScore));
+        }
+
         if (rerank && candidates.Count > 0)
         {
             // rerank is true only with a reranker (checked above).
             await RerankAsync(_reranker!, query, candidates, cancellationToken).ConfigureAwait(false);
         }
 
-        if (o.MinScore is { } minScore)
+        if (o.MinRerankScore is { } minRerankScore)
         {
-            candidates.RemoveAll(c => !(c.Score >= minScore));
+            candidates.RemoveAll(c => c.RerankScore is { } score && !(score >= minRerankScore));
         }
 
         if (o.MmrLambda is { } lambda && candidates.Count > 1)
@@ -107,7 +121,7 @@ public sealed partial class Retriever : IRetriever
         return results;
     }
 
-    private async Task<List<Candidate>> FirstStageAsync(string query, RetrievalOptions o, int fetch, CancellationToken cancellationToken)
+    private async Task<List<Candidate>> FirstStageAsync(string query, Resolved o, int fetch, CancellationToken cancellationToken)
     {
         var candidates = new List<Candidate>(fetch);
         IAsyncEnumerable<VectorSearchResult<ChunkRecord>> results;
@@ -177,7 +191,7 @@ public sealed partial class Retriever : IRetriever
                 }
             }
         }
-        catch (Exception ex) when (!_options.ThrowOnRerankFailure && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (!_options.ThrowOnRerankFailure && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && !IsConfigurationError(ex))
         {
             LogRerankFailed(_logger, ex, texts.Length, reranker.GetType().Name);
             return;
@@ -228,15 +242,57 @@ public sealed partial class Retriever : IRetriever
         return selected;
     }
 
-    private static void Validate(RetrievalOptions options, string name)
+    /// <summary>
+    /// Whether a reranker failure is a configuration or model-load error (a missing or unreadable model, tokenizer or
+    /// native runtime, an unsupported model layout): those fail every query the same way, so they are thrown instead of
+    /// being tolerated as one query's fallback to the first-stage order.
+    /// </summary>
+    private static bool IsConfigurationError(Exception exception)
     {
-        if (!Enum.IsDefined(options.Mode))
+        for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            throw new ArgumentOutOfRangeException($"{name}.{nameof(RetrievalOptions.Mode)}", options.Mode, "Unknown retrieval mode.");
+            if (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException
+                or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeInitializationException)
+            {
+                return true;
+            }
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Top, $"{name}.{nameof(RetrievalOptions.Top)}");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Candidates, $"{name}.{nameof(RetrievalOptions.Candidates)}");
+        return false;
+    }
+
+    /// <summary>Fills a call's unset values from the retriever's defaults, then from the built-in defaults.</summary>
+    private static Resolved Resolve(RetrievalOptions? options, RetrievalOptions defaults) => new(
+        options?.Mode ?? defaults.Mode ?? RetrievalOptions.DefaultMode,
+        options?.Top ?? defaults.Top ?? RetrievalOptions.DefaultTop,
+        options?.Candidates ?? defaults.Candidates ?? RetrievalOptions.DefaultCandidates,
+        options?.Filter ?? defaults.Filter,
+        options?.Rerank ?? defaults.Rerank,
+        options?.MmrLambda ?? defaults.MmrLambda,
+        options?.MinScore ?? defaults.MinScore,
+        options?.MinRerankScore ?? defaults.MinRerankScore);
+
+    private static void Validate(RetrievalOptions options, string name)
+    {
+        if (options.Mode is { } mode && !Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException($"{name}.{nameof(RetrievalOptions.Mode)}", mode, "Unknown retrieval mode.");
+        }
+
+        if (options.Top is { } top)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top, $"{name}.{nameof(RetrievalOptions.Top)}");
+        }
+
+        if (options.Candidates is { } candidates)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(candidates, $"{name}.{nameof(RetrievalOptions.Candidates)}");
+        }
+
+        if (options.MinRerankScore is { } minRerank && double.IsNaN(minRerank))
+        {
+            throw new ArgumentOutOfRangeException($"{name}.{nameof(RetrievalOptions.MinRerankScore)}", minRerank, "MinRerankScore must be a number.");
+        }
         if (options.MmrLambda is { } lambda && !(lambda >= 0 && lambda <= 1))
         {
             throw new ArgumentOutOfRangeException($"{name}.{nameof(RetrievalOptions.MmrLambda)}", lambda, "MmrLambda must be between 0 and 1.");
@@ -253,6 +309,17 @@ public sealed partial class Retriever : IRetriever
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reranking {Count} candidates with {Reranker} failed; returning the first-stage order.")]
     private static partial void LogRerankFailed(ILogger logger, Exception exception, int count, string reranker);
+
+    /// <summary>One retrieval's options with every value filled in.</summary>
+    private sealed record Resolved(
+        RetrievalMode Mode,
+        int Top,
+        int Candidates,
+        System.Linq.Expressions.Expression<Func<ChunkRecord, bool>>? Filter,
+        bool? Rerank,
+        double? MmrLambda,
+        double? MinScore,
+        double? MinRerankScore);
 
     /// <summary>A first-stage hit on its way to becoming a <see cref="RetrievedChunk"/>.</summary>
     private sealed class Candidate(ChunkRecord record, double firstStageScore, int firstStageRank)

@@ -41,7 +41,9 @@ public static class RagTools
             }
 
             int count = Math.Clamp(top ?? defaultTop, 1, maxTop);
-            IReadOnlyList<RetrievedChunk> chunks = await retriever.RetrieveAsync(query, new RetrievalOptions { Top = count, Candidates = Math.Max(50, count) }, cancellationToken).ConfigureAwait(false);
+
+            // Only Top is set: mode, candidates (never fewer than Top) and the rest come from the retriever's defaults.
+            IReadOnlyList<RetrievedChunk> chunks = await retriever.RetrieveAsync(query, new RetrievalOptions { Top = count }, cancellationToken).ConfigureAwait(false);
             var results = new List<RagCitation>(Math.Min(chunks.Count, count));
             for (int i = 0; i < chunks.Count && i < count; i++)
             {
