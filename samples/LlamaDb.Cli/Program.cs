@@ -36,6 +36,14 @@ internal static class Program
         root.Subcommands.Add(ServeCommand.Create());
 
         ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line, like every other failure, instead of System.CommandLine's errors followed by the help text.
+            string errors = string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim()));
+            await Console.Error.WriteLineAsync($"llamadb: error: {errors} (see 'llamadb {parsed.CommandResult.Command.Name} --help')").ConfigureAwait(false);
+            return 1;
+        }
+
         return await parsed.InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -35,7 +35,10 @@ public static class LlamaDbServer
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             },
         });
+        // LLAMADB_* variables right above those defaults: every LlamaDb:* source (appsettings, LlamaDb__* variables, args) overrides them.
+        builder.Configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = ServerSettings.FromEnvironment(Environment.GetEnvironmentVariables()) });
         ServerSettings settings = ServerSettings.Resolve(options, builder.Configuration);
+        LimitHostsWhenLoopbackOnly(builder.Configuration, options.Urls);
         if (options.Urls is { } urls)
         {
             builder.WebHost.UseUrls(urls);
@@ -56,6 +59,7 @@ public static class LlamaDbServer
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<CrossSiteRequestMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi();
         app.MapGet("/health", (ServerRuntime runtime) => Results.Json(new { status = "ok", model = runtime.ModelId, dimensions = runtime.Dimensions, reranker = runtime.RerankerModelId, chat = runtime.ChatClient is not null }))
@@ -66,6 +70,38 @@ public static class LlamaDbServer
         AskEndpoints.Map(app);
         MapPage(app);
         return app;
+    }
+
+    /// <summary>
+    /// DNS rebinding: a server bound only to loopback answers only to loopback host names, unless <c>AllowedHosts</c> is
+    /// configured. ASP.NET Core's host filtering enforces it (400 for any other <c>Host</c>).
+    /// </summary>
+    internal static void LimitHostsWhenLoopbackOnly(IConfiguration configuration, string? urls)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration["AllowedHosts"]) || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            return;
+        }
+
+        // Without urls Kestrel listens on http_ports/https_ports (all interfaces) when set, else on http://localhost:5000.
+        string effective = urls ?? configuration["urls"]
+            ?? (configuration["http_ports"] is not null || configuration["https_ports"] is not null ? "http://*" : "http://localhost:5000");
+        string[] addresses = effective.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (addresses.Length > 0 && addresses.All(IsLoopback))
+        {
+            configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
+        }
+    }
+
+    private static bool IsLoopback(string address)
+    {
+        int scheme = address.IndexOf("://", StringComparison.Ordinal);
+        string rest = scheme < 0 ? address : address[(scheme + 3)..];
+        int slash = rest.IndexOf('/', StringComparison.Ordinal);
+        string authority = slash < 0 ? rest : rest[..slash];
+        string host = authority.StartsWith('[') ? authority[..(authority.IndexOf(']', StringComparison.Ordinal) + 1)] : authority.Split(':')[0];
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out System.Net.IPAddress? ip) && System.Net.IPAddress.IsLoopback(ip));
     }
 
     /// <summary>The search page: embedded static files, no external resources.</summary>

@@ -53,6 +53,37 @@ public sealed class RerankEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CohereReranker_MoreDocumentsThanMaxTop_IsServed()
+    {
+        using var client = new CohereReranker(new CohereRerankerOptions { Endpoint = _server.BaseAddress, ApiKey = "", Model = "rerank-test" });
+        string[] documents = [.. Enumerable.Range(0, 150).Select(i => s_documents[i % s_documents.Length] + $" ({i})")];
+
+        IReadOnlyList<double> scores = await client.ScoreAsync("how are writes made durable?", documents);
+
+        Assert.Equal(150, scores.Count);
+    }
+
+    [Fact]
+    public async Task Rerank_TopNAboveMaxTop_ReturnsEveryDocument()
+    {
+        using HttpClient http = _server.CreateClient();
+
+        JsonElement body = await http.PostJsonAsync("/v2/rerank", new { query = "q", documents = s_documents, top_n = 500 });
+
+        Assert.Equal(s_documents.Length, body.GetProperty("results").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Rerank_TopNZero_IsProblem()
+    {
+        using HttpClient http = _server.CreateClient();
+
+        using HttpResponseMessage response = await http.PostAsJsonAsync("/v2/rerank", new { query = "q", documents = s_documents, top_n = 0 });
+
+        await Http.AssertProblemAsync(response, 400);
+    }
+
+    [Fact]
     public async Task Rerank_TopNAndObjectsAndReturnDocuments_SortedByScore()
     {
         using HttpClient http = _server.CreateClient();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlamaDb.Cli.Settings;
 using LlamaDb.Server;
 using Microsoft.Extensions.Hosting;
 
@@ -12,9 +13,9 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var store = new Option<string>("--store") { Description = "The store folder (created if missing). Also LlamaDb:Server:Store / LLAMADB_STORE." };
-        var model = new Option<string>("--model") { Description = "Embedding model: a local folder or a Hugging Face repo id. Also LLAMADB_MODEL." };
-        var rerank = new Option<string>("--rerank") { Description = "Cross-encoder model folder (or repo id) for /v2/rerank and rerank=true searches. Also LLAMADB_RERANKER." };
+        var store = new Option<string>("--store") { Description = "The store folder (created if missing). Also LLAMADB_STORE, llamadb.json 'store', LlamaDb:Server:Store." };
+        var model = new Option<string>("--model") { Description = "Embedding model: a local folder or a Hugging Face repo id. Also LLAMADB_MODEL, llamadb.json 'model'." };
+        var rerank = new Option<string>("--rerank") { Description = "Cross-encoder model folder (or repo id) for /v2/rerank and rerank=true searches. Also LLAMADB_RERANK_MODEL (or LLAMADB_RERANKER), llamadb.json 'rerankModel'." };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:8080 (default http://localhost:5000)." };
         var command = new Command("serve", """
             Serve a store over HTTP: POST /v1/embeddings (OpenAI), /v2/embed and /v2/rerank (Cohere), /v1/collections/...,
@@ -26,14 +27,28 @@ internal static class ServeCommand
         };
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
+            // The same precedence as the other commands: flag, then LLAMADB_* variable, then llamadb.json; unset values fall
+            // through to the server's own configuration (LlamaDb:Server:*, LlamaDb:Chat:*).
+            CliSettings settings = CliSettings.Load(parseResult);
             var options = new LlamaDbServerOptions
             {
-                StorePath = parseResult.GetValue(store),
-                Model = parseResult.GetValue(model),
-                RerankerModel = parseResult.GetValue(rerank),
+                StorePath = settings.Get("store", parseResult.GetValue(store)),
+                Model = settings.Get("model", parseResult.GetValue(model)),
+                RerankerModel = settings.Get("rerankModel", parseResult.GetValue(rerank)) ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_RERANKER")),
                 Urls = parseResult.GetValue(urls),
             };
-            await using var app = LlamaDbServer.Build(options, []);
+            var args = new List<string>();
+            if (settings.Get("chatEndpoint", null) is { } chatEndpoint)
+            {
+                args.Add($"--LlamaDb:Chat:Endpoint={chatEndpoint}");
+            }
+
+            if (settings.Get("chatModel", null) is { } chatModel)
+            {
+                args.Add($"--LlamaDb:Chat:Model={chatModel}");
+            }
+
+            await using var app = LlamaDbServer.Build(options, [.. args]);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             // Ctrl+C / SIGTERM: Kestrel drains, then the store is checkpointed and closed.
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -41,4 +56,6 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -27,6 +27,9 @@ namespace LlamaDb.Cli.Filtering;
 /// </remarks>
 internal static class FilterParser
 {
+    /// <summary>The deepest nesting of parentheses and <c>not</c> a filter may have.</summary>
+    public const int MaxNesting = 64;
+
     private static readonly Dictionary<string, PropertyInfo> s_fields = CreateFields();
     private static readonly MethodInfo s_stringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!; // exists on string
     private static readonly MethodInfo s_enumerableContains = typeof(Enumerable).GetMethods()
@@ -206,6 +209,7 @@ internal static class FilterParser
     private sealed class Parser(List<Token> tokens)
     {
         private int _next;
+        private int _depth;
 
         private Token Current => tokens[_next];
 
@@ -246,13 +250,21 @@ internal static class FilterParser
             switch (Current.Kind)
             {
                 case TokenKind.Not:
+                {
+                    Enter();
                     _next++;
-                    return Expression.Not(ParseUnary(record));
+                    Expression operand = ParseUnary(record);
+                    _depth--;
+                    return Expression.Not(operand);
+                }
+
                 case TokenKind.OpenParen:
                 {
+                    Enter();
                     _next++;
                     Expression inner = ParseExpression(record);
                     Expect(TokenKind.CloseParen, "')'");
+                    _depth--;
                     return inner;
                 }
 
@@ -393,6 +405,15 @@ internal static class FilterParser
             }
 
             _next++;
+        }
+
+        /// <summary>Bounds the recursion: deeper filters would overflow the stack instead of failing with a message.</summary>
+        private void Enter()
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw new FilterSyntaxException($"Invalid --filter: parentheses and 'not' nest deeper than {MaxNesting} levels (the limit) at position {Current.Position + 1}.");
+            }
         }
 
         private FilterSyntaxException Error(string expected) =>

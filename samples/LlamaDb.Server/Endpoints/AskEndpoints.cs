@@ -11,7 +11,7 @@ namespace LlamaDb.Server.Endpoints;
 /// <c>delta</c> events (<c>{"text": ...}</c>), then one <c>done</c> event with the whole answer and its citations
 /// (or an <c>error</c> event with problem details).
 /// </summary>
-internal static class AskEndpoints
+internal static partial class AskEndpoints
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/ask", AskAsync)
@@ -21,7 +21,7 @@ internal static class AskEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task AskAsync(HttpContext context, ServerRuntime runtime, ILogger<RagPipeline> logger)
+    private static async Task AskAsync(HttpContext context, ServerRuntime runtime, ILogger<RagPipeline> logger, IHostApplicationLifetime lifetime)
     {
         AskRequest request = await JsonBody.ReadAsync<AskRequest>(context, runtime.Limits);
         var chat = runtime.ChatClient ?? throw new ProblemException(StatusCodes.Status503ServiceUnavailable, "No chat endpoint",
@@ -41,7 +41,10 @@ internal static class AskEndpoints
             return;
         }
 
-        await using IAsyncEnumerator<RagUpdate> updates = pipeline.AskStreamingAsync(question, options, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        // A stream can run long: stop it when the client goes away or the server shuts down, so shutdown need not wait for it.
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        CancellationToken cancellationToken = streaming.Token;
+        await using IAsyncEnumerator<RagUpdate> updates = pipeline.AskStreamingAsync(question, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Retrieval happens before the first update: failures there still get an ordinary problem-details response.
         bool any = await updates.MoveNextAsync();
         context.Response.ContentType = "text/event-stream";
@@ -65,13 +68,19 @@ internal static class AskEndpoints
                 any = await updates.MoveNextAsync();
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Headers are gone: report the failure in the stream.
-            string detail = ex is LlamaDb.Chat.OpenAI.ChatProviderException ? ex.Message : "The answer failed; see the server log.";
-            await WriteEventAsync(context, "error", new { title = "Answer failed", status = 502, detail });
+            // Headers are gone: log the failure and report it in the stream (502 for the chat provider, 500 for ours).
+            bool provider = ex is LlamaDb.Chat.OpenAI.ChatProviderException;
+            LogStreamFailed(logger, ex, provider ? "chat provider" : "server");
+            string detail = provider ? ex.Message : "The answer failed; see the server log.";
+            int status = provider ? StatusCodes.Status502BadGateway : StatusCodes.Status500InternalServerError;
+            await WriteEventAsync(context, "error", new { title = "Answer failed", status, detail });
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Streaming /ask answer failed ({Source} error)")]
+    private static partial void LogStreamFailed(ILogger logger, Exception ex, string source);
 
     private static async Task WriteEventAsync(HttpContext context, string name, object data)
     {

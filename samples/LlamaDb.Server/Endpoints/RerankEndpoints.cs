@@ -36,7 +36,14 @@ internal static class RerankEndpoints
             texts.Add(RequestChecks.Text(runtime.Limits, text, $"'documents[{i}]'"));
         }
 
-        int topN = request.TopN is null ? texts.Count : Math.Min(RequestChecks.Top(runtime.Limits, request.TopN, texts.Count, "top_n"), texts.Count);
+        // top_n only trims the answer (the documents are already bounded by MaxInputsPerRequest), so it is not held to MaxTop:
+        // LlamaDb's own CohereReranker sends top_n = the document count.
+        if (request.TopN is <= 0)
+        {
+            throw ProblemException.BadRequest($"'top_n' must be positive; it is {request.TopN}.");
+        }
+
+        int topN = Math.Min(request.TopN ?? texts.Count, texts.Count);
         IReadOnlyList<double> scores = texts.Count == 0 ? [] : await reranker.ScoreAsync(query, texts, context.RequestAborted);
         int[] order = [.. Enumerable.Range(0, texts.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(topN)];
 

@@ -94,13 +94,42 @@ internal sealed partial class CollectionManager : IAsyncDisposable
         {
             _ = collection.Count; // opens the engine and checks the stored schema against ChunkRecord with our dimensions
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or ObjectDisposedException or IOException)
         {
             _open.TryRemove(name, out _);
+            if (!await _store.CollectionExistsAsync(name, cancellationToken))
+            {
+                throw Deleted(name); // deleted while this request opened it
+            }
+
+            if (ex is ObjectDisposedException or IOException)
+            {
+                throw;
+            }
+
             throw ProblemException.Conflict($"Collection '{name}' cannot be served with model '{ModelId}' ({Dimensions} dimensions): {ex.Message}");
         }
 
         return collection;
+    }
+
+    /// <summary>The 404 for a request that raced the deletion of <paramref name="name"/>.</summary>
+    public static ProblemException Deleted(string name) =>
+        ProblemException.NotFound($"Collection '{name}' does not exist (it was deleted while the request ran).");
+
+    /// <summary>Whether <paramref name="name"/> is a valid collection name that no longer exists in the store.</summary>
+    public async Task<bool> IsGoneAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ValidateName(name);
+        }
+        catch (ProblemException)
+        {
+            return false;
+        }
+
+        return !await _store.CollectionExistsAsync(name, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
@@ -137,19 +166,29 @@ internal sealed partial class CollectionManager : IAsyncDisposable
         return await JsonSerializer.DeserializeAsync<CollectionModelInfo>(stream, JsonBody.Options, cancellationToken);
     }
 
-    public async Task CheckpointAllAsync(CancellationToken cancellationToken)
+    /// <summary>How long shutdown may spend checkpointing all collections.</summary>
+    public static readonly TimeSpan CheckpointTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Checkpoints every open collection at shutdown. <paramref name="shutdownToken"/> is not used: the host cancels it
+    /// when its own shutdown timeout ends, often before the store's turn; a bounded timeout of our own limits the work
+    /// instead, and a collection that cannot finish keeps its writes in its log.
+    /// </summary>
+    public async Task CheckpointAllAsync(CancellationToken shutdownToken)
     {
+        _ = shutdownToken;
+        using var timeout = new CancellationTokenSource(CheckpointTimeout);
         foreach ((string name, HnswCollection<string, ChunkRecord> collection) in _open)
         {
             try
             {
-                if (await _store.CollectionExistsAsync(name, cancellationToken))
+                if (await _store.CollectionExistsAsync(name, timeout.Token))
                 {
-                    await collection.CheckpointAsync(cancellationToken);
+                    await collection.CheckpointAsync(timeout.Token);
                     LogCheckpointed(_logger, name, collection.Count);
                 }
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
             {
                 LogCheckpointFailed(_logger, ex, name);
             }

@@ -10,9 +10,23 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         try
         {
             await next(context);
+            if (context.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !context.Response.HasStarted && context.Response.ContentType is null)
+            {
+                // Routing refused the body's media type (the endpoint accepts application/json) and wrote no body.
+                string sent = context.Request.ContentType is { Length: > 0 } contentType ? $"'{contentType}'" : "no Content-Type";
+                await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                    $"Send the request body with Content-Type: application/json; the request has {sent}.");
+            }
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
+            // A request that raced the deletion of its collection: the collection is disposed (or its files gone) under it.
+            if (ex is ObjectDisposedException or IOException && context.GetRouteValue("name") is string name
+                && await runtime.Collections.IsGoneAsync(name, CancellationToken.None))
+            {
+                ex = CollectionManager.Deleted(name);
+            }
+
             await WriteAsync(context, ex);
         }
     }

@@ -18,9 +18,11 @@ internal static class JsonBody
         where T : class
     {
         CheckLength(context, limits);
-        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        // A JSON media type is required: without it a browser can send the body cross-site as a "simple" request (text/plain, no preflight).
+        if (!context.Request.HasJsonContentType())
         {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the request body as application/json, not '{contentType}'.");
+            string sent = context.Request.ContentType is { Length: > 0 } contentType ? $"'{contentType}'" : "no Content-Type";
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the request body with Content-Type: application/json; the request has {sent}.");
         }
 
         T? value;

@@ -1,6 +1,6 @@
 namespace LlamaDb.Server.Hosting;
 
-/// <summary>The server's settings after options, configuration and environment are merged (options win, then configuration, then LLAMADB_*).</summary>
+/// <summary>The server's settings after options, configuration and environment are merged (options win, then configuration; LLAMADB_* variables are the lowest configuration source).</summary>
 internal sealed class ServerSettings
 {
     public const string ServerSection = "LlamaDb:Server";
@@ -26,6 +26,38 @@ internal sealed class ServerSettings
 
     public required string DefaultCollection { get; init; }
 
+    /// <summary>The <c>LLAMADB_*</c> environment variables and the configuration keys they stand for.</summary>
+    public static readonly IReadOnlyList<(string Variable, string Key)> EnvironmentVariables =
+    [
+        ("LLAMADB_STORE", ServerSection + ":Store"),
+        ("LLAMADB_MODEL", ServerSection + ":Model"),
+        ("LLAMADB_RERANKER", ServerSection + ":Reranker"),
+        ("LLAMADB_RERANK_MODEL", ServerSection + ":Reranker"), // the CLI's name; wins over LLAMADB_RERANKER when both are set
+        ("LLAMADB_API_KEYS", ServerSection + ":ApiKeys"),
+        (ChatEndpointVariable, ChatEndpointSetting),
+        ("LLAMADB_CHAT_MODEL", ChatSection + ":Model"),
+        ("LLAMADB_CHAT_API_KEY", ChatSection + ":ApiKey"),
+    ];
+
+    /// <summary>
+    /// The configuration data the <c>LLAMADB_*</c> variables in <paramref name="variables"/> give; added below every other
+    /// configuration source, so <c>LlamaDb:*</c> settings (appsettings, <c>LlamaDb__*</c> variables, arguments) override them.
+    /// </summary>
+    public static Dictionary<string, string?> FromEnvironment(System.Collections.IDictionary variables)
+    {
+        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string variable, string key) in EnvironmentVariables)
+        {
+            if (variables[variable] is string { Length: > 0 } value)
+            {
+                data[key] = value;
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Resolves the settings: options win, then configuration (which includes the <c>LLAMADB_*</c> variables at the lowest precedence).</summary>
     public static ServerSettings Resolve(LlamaDbServerOptions options, IConfiguration configuration)
     {
         IConfigurationSection server = configuration.GetSection(ServerSection);
@@ -34,21 +66,16 @@ internal sealed class ServerSettings
         var keys = new List<string>(options.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)));
         if (keys.Count == 0)
         {
-            keys.AddRange(server.GetSection("ApiKeys").Get<string[]>()?.Where(k => !string.IsNullOrWhiteSpace(k)) ?? []);
-        }
-
-        if (keys.Count == 0 && Environment.GetEnvironmentVariable("LLAMADB_API_KEYS") is { Length: > 0 } fromEnvironment)
-        {
-            keys.AddRange(fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            keys.AddRange(ApiKeysOf(server.GetSection("ApiKeys")));
         }
 
         ServerLimits limits = options.Limits ?? server.GetSection("Limits").Get<ServerLimits>() ?? new ServerLimits();
         limits.Validate();
 
-        string store = options.StorePath ?? server["Store"] ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_STORE"))
+        string store = options.StorePath ?? NonEmpty(server["Store"])
             ?? throw new InvalidOperationException("No store folder: pass --store <dir>, or set LlamaDb:Server:Store or LLAMADB_STORE.");
 
-        string? endpoint = NonEmpty(chat["Endpoint"]) ?? NonEmpty(Environment.GetEnvironmentVariable(ChatEndpointVariable));
+        string? endpoint = NonEmpty(chat["Endpoint"]);
         Uri? chatEndpoint = null;
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out chatEndpoint) || chatEndpoint.Scheme is not ("http" or "https")))
         {
@@ -58,15 +85,24 @@ internal sealed class ServerSettings
         return new ServerSettings
         {
             StorePath = store,
-            Model = options.Model ?? NonEmpty(server["Model"]) ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_MODEL")),
-            RerankerModel = options.RerankerModel ?? NonEmpty(server["Reranker"]) ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_RERANKER")),
+            Model = options.Model ?? NonEmpty(server["Model"]),
+            RerankerModel = options.RerankerModel ?? NonEmpty(server["Reranker"]),
             ApiKeys = keys,
             Limits = limits,
             ChatEndpoint = chatEndpoint,
-            ChatApiKey = NonEmpty(chat["ApiKey"]) ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_CHAT_API_KEY")),
-            ChatModel = NonEmpty(chat["Model"]) ?? NonEmpty(Environment.GetEnvironmentVariable("LLAMADB_CHAT_MODEL")),
+            ChatApiKey = NonEmpty(chat["ApiKey"]),
+            ChatModel = NonEmpty(chat["Model"]),
             DefaultCollection = options.DefaultCollection,
         };
+    }
+
+    /// <summary>An array (<c>ApiKeys:0</c>, <c>ApiKeys:1</c>, ...) or one comma-separated string (<c>ApiKeys=a,b</c>); an array wins when both are set.</summary>
+    private static IEnumerable<string> ApiKeysOf(IConfigurationSection section)
+    {
+        IEnumerable<string?> keys = section.GetChildren().Any()
+            ? section.GetChildren().Select(c => c.Value)
+            : section.Value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        return keys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k!.Trim());
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

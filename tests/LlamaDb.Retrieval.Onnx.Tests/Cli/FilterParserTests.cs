@@ -66,4 +66,25 @@ public sealed class FilterParserTests
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
+
+    [Fact]
+    public void Parse_NestingAtTheLimit_Parses()
+    {
+        string filter = new string('(', FilterParser.MaxNesting) + "source == \"a\"" + new string(')', FilterParser.MaxNesting);
+
+        Assert.NotNull(FilterParser.Parse(filter));
+    }
+
+    [Theory]
+    [InlineData("(", ")")]
+    [InlineData("not ", "")]
+    public void Parse_NestingBeyondTheLimit_ThrowsNamingTheLimit(string open, string close)
+    {
+        int depth = 100_000; // without the limit this overflows the stack
+        string filter = string.Concat(Enumerable.Repeat(open, depth)) + "source == \"a\"" + string.Concat(Enumerable.Repeat(close, depth));
+
+        FilterSyntaxException ex = Assert.Throws<FilterSyntaxException>(() => FilterParser.Parse(filter));
+
+        Assert.Contains($"{FilterParser.MaxNesting} levels", ex.Message, StringComparison.Ordinal);
+    }
 }

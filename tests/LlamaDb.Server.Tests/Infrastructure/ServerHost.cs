@@ -33,7 +33,15 @@ public sealed class ServerHost : IAsyncDisposable
         string store = Path.Combine(Path.GetTempPath(), "llamadb-server-tests", Guid.NewGuid().ToString("N"));
         var options = new LlamaDbServerOptions { StorePath = store, Urls = "http://127.0.0.1:0" };
         configure(options);
-        string[] allArgs = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", .. args];
+        // Pins every setting a caller's environment could supply (LLAMADB_* or LlamaDb__* variables) to "unset"; the
+        // test's own args come later and win.
+        string[] allArgs =
+        [
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+            "--LlamaDb:Server:ApiKeys=", "--LlamaDb:Server:Model=", "--LlamaDb:Server:Reranker=",
+            "--LlamaDb:Chat:Endpoint=", "--LlamaDb:Chat:Model=", "--LlamaDb:Chat:ApiKey=", "--AllowedHosts=",
+            .. args,
+        ];
         WebApplication app = LlamaDbServer.Build(options, allArgs);
         var host = new ServerHost(app, options.StorePath!, ownsStore: options.StorePath == store);
         await app.StartAsync();
