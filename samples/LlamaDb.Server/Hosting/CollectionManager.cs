@@ -21,10 +21,11 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     private readonly SemaphoreSlim _createGate = new(1, 1);
     private readonly ILogger _logger;
 
-    public CollectionManager(string storePath, IEmbeddingGenerator<string, Embedding<float>> embedder, string modelId, int dimensions, ILoggerFactory loggerFactory)
+    public CollectionManager(string storePath, IEmbeddingGenerator<string, Embedding<float>> embedder, string modelId, int dimensions, ILoggerFactory loggerFactory, string? modelPath = null)
     {
         _embedder = embedder;
         ModelId = modelId;
+        ModelPath = modelPath;
         Dimensions = dimensions;
         _logger = loggerFactory.CreateLogger<CollectionManager>();
         _store = new HnswVectorStore(storePath, new HnswVectorStoreOptions { EmbeddingGenerator = embedder, LoggerFactory = loggerFactory });
@@ -32,6 +33,9 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     }
 
     public string ModelId { get; }
+
+    /// <summary>Gets the full path of the model folder the server loaded, or null.</summary>
+    public string? ModelPath { get; }
 
     public int Dimensions { get; }
 
@@ -109,6 +113,8 @@ internal sealed partial class CollectionManager : IAsyncDisposable
 
             throw ProblemException.Conflict($"Collection '{name}' cannot be served with model '{ModelId}' ({Dimensions} dimensions): {ex.Message}");
         }
+
+        await EnsureSameModelAsync(name, cancellationToken);
 
         return collection;
     }
@@ -206,11 +212,43 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     private HnswCollection<string, ChunkRecord> NewCollection(string name) =>
         _store.GetCollection<string, ChunkRecord>(name, new HnswCollectionOptions { Definition = Definition, EmbeddingGenerator = _embedder });
 
+    /// <summary>
+    /// 409 when the collection records another embedding model than the one this server runs: vectors of one model
+    /// searched with another's query embeddings give silently wrong rankings, even at equal dimensions.
+    /// </summary>
+    private async Task EnsureSameModelAsync(string name, CancellationToken cancellationToken)
+    {
+        CollectionModelInfo? recorded;
+        try
+        {
+            recorded = await ReadModelFileAsync(name, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return; // unreadable record: the schema check above already guards dimensions
+        }
+
+        if (recorded is null || ModelPath is null)
+        {
+            return;
+        }
+
+        string? recordedPath = recorded.ModelPath ?? (Directory.Exists(recorded.Model) ? Path.GetFullPath(recorded.Model) : null);
+        bool samePath = recordedPath is not null && string.Equals(Path.GetFullPath(recordedPath).TrimEnd('/'), ModelPath.TrimEnd('/'), StringComparison.Ordinal);
+        bool sameId = recorded.ModelId is not null && string.Equals(recorded.ModelId, ModelId, StringComparison.Ordinal);
+        if (!samePath && !sameId)
+        {
+            _open.TryRemove(name, out _);
+            throw ProblemException.Conflict(
+                $"Collection '{name}' was built with embedding model '{recorded.Model}'; this server runs '{ModelPath}'. Serve it with that model, or re-ingest it into a new collection.");
+        }
+    }
+
     private async Task WriteModelFileAsync(string name, CancellationToken cancellationToken)
     {
         string path = Path.Combine(_store.RootPath, name, ModelFile);
         string temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new CollectionModelInfo(ModelId, Dimensions, DateTimeOffset.UtcNow), JsonBody.Options), cancellationToken);
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new CollectionModelInfo(ModelPath ?? ModelId, Dimensions, DateTimeOffset.UtcNow) { ModelPath = ModelPath, ModelId = ModelId }, JsonBody.Options), cancellationToken);
         File.Move(temp, path, overwrite: true);
     }
 
@@ -229,5 +267,13 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     private static partial void LogCheckpointFailed(ILogger logger, Exception ex, string name);
 }
 
-/// <summary>What <c>embedding.json</c> records.</summary>
-internal sealed record CollectionModelInfo(string Model, int Dimensions, DateTimeOffset CreatedAt);
+/// <summary>
+/// What <c>embedding.json</c> records (the file <c>llamadb ingest</c> writes too): <c>model</c> is a loadable spec (a
+/// folder path or hub repo id), <c>modelPath</c> the folder, <c>modelId</c> the model's own id.
+/// </summary>
+internal sealed record CollectionModelInfo(string Model, int Dimensions, DateTimeOffset CreatedAt)
+{
+    public string? ModelPath { get; init; }
+
+    public string? ModelId { get; init; }
+}

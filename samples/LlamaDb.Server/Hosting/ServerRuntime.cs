@@ -26,6 +26,9 @@ internal sealed partial class ServerRuntime(ServerSettings settings, LlamaDbServ
 
     public string ModelId { get; private set; } = string.Empty;
 
+    /// <summary>Gets the full path of the ONNX model folder, when the server loaded one (null for a generator passed in code).</summary>
+    public string? ModelPath { get; private set; }
+
     public int Dimensions { get; private set; }
 
     public IReranker? Reranker { get; private set; }
@@ -46,6 +49,7 @@ internal sealed partial class ServerRuntime(ServerSettings settings, LlamaDbServ
         {
             string model = Settings.Model ?? throw new InvalidOperationException("No embedding model: pass --model <dir|repo-id>, or set LlamaDb:Server:Model or LLAMADB_MODEL.");
             string directory = await ResolveModelDirectoryAsync(model, cancellationToken);
+            ModelPath = Path.GetFullPath(directory);
             var onnx = await OnnxEmbeddingGenerator.CreateAsync(directory, cancellationToken: cancellationToken);
             _owned.Add(onnx);
             _embedder = onnx;
@@ -91,7 +95,7 @@ internal sealed partial class ServerRuntime(ServerSettings settings, LlamaDbServ
             ChatClient = client;
         }
 
-        _collections = new CollectionManager(Settings.StorePath, _embedder, ModelId, Dimensions, loggerFactory);
+        _collections = new CollectionManager(Settings.StorePath, _embedder, ModelId, Dimensions, loggerFactory, ModelPath);
         LogStarted(_logger, Settings.StorePath, ModelId, Dimensions, RerankerModelId ?? "none", ChatClient is not null);
         if (Settings.ApiKeys.Count == 0)
         {
