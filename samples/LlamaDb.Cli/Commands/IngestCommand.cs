@@ -49,7 +49,7 @@ internal static class IngestCommand
             }
 
             OnnxEmbeddingGenerator generator = await ChunkStore.LoadModelAsync(modelSpec, quiet: false, cancellationToken);
-            using ChunkStore chunks = ChunkStore.OpenForIngest(storePath, name, generator, manifest, modelSpec);
+            using ChunkStore chunks = ChunkStore.OpenForIngest(storePath, name, generator, manifest, modelSpec, parseResult.GetValue(force));
 
             int modelLimit = generator.MaxSequenceLength - BertTokenCounter.SpecialTokens;
             int limit = parseResult.GetValue(maxTokens) ?? manifest?.MaxTokens ?? modelLimit;

@@ -69,9 +69,18 @@ internal sealed class ChunkStore : IDisposable
     }
 
     /// <summary>Opens (or creates) a collection for ingestion with a loaded model.</summary>
-    public static ChunkStore OpenForIngest(string store, string collection, OnnxEmbeddingGenerator generator, CollectionManifest? manifest, string spec)
+    public static ChunkStore OpenForIngest(string store, string collection, OnnxEmbeddingGenerator generator, CollectionManifest? manifest, string spec, bool force = false)
     {
         CheckDimensions(collection, manifest, generator, spec);
+        if (!force && manifest is not null && !SameModel(manifest, generator, spec))
+        {
+            // Same dimensions, another model: unchanged documents would keep the old model's vectors and every later
+            // query would be embedded by the new one, a silently wrong ranking.
+            throw new CliUsageException(
+                $"Collection '{collection}' was built with embedding model '{manifest.Model}'; '{spec}' is another model. Use that model, "
+                + "ingest into a new collection, or pass --force to re-embed every document with the new one.");
+        }
+
         Directory.CreateDirectory(store);
         return Open(store, collection, generator, manifest, spec, generator.Dimensions);
     }
@@ -95,6 +104,24 @@ internal sealed class ChunkStore : IDisposable
         Collection.Dispose();
         Store.Dispose();
         _generator?.Dispose();
+    }
+
+    /// <summary>Whether <paramref name="generator"/> (loaded from <paramref name="spec"/>) is the model the manifest records.</summary>
+    internal static bool SameModel(CollectionManifest manifest, OnnxEmbeddingGenerator generator, string spec)
+    {
+        if (string.Equals(manifest.Model, spec, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        string? recordedPath = manifest.ModelPath ?? (Directory.Exists(manifest.Model) ? Path.GetFullPath(manifest.Model) : null);
+        string? currentPath = Directory.Exists(spec) ? Path.GetFullPath(spec) : null;
+        if (recordedPath is not null && currentPath is not null)
+        {
+            return string.Equals(recordedPath.TrimEnd('/'), currentPath.TrimEnd('/'), StringComparison.Ordinal);
+        }
+
+        return manifest.ModelId is not null && string.Equals(manifest.ModelId, generator.ModelId, StringComparison.Ordinal);
     }
 
     private static void CheckDimensions(string collection, CollectionManifest? manifest, OnnxEmbeddingGenerator generator, string spec)

@@ -73,6 +73,30 @@ public sealed class CliStoreLifecycleTests : IDisposable
     }
 
     [Fact]
+    public void Ingest_AnotherModelWithTheSameDimensions_RefusedUnlessForced()
+    {
+        Ingest("same-dims");
+        string manifestPath = Path.Combine(_root, "store", "same-dims", "embedding.json");
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        manifest["model"] = "/models/other-model";
+        manifest["modelPath"] = "/models/other-model";
+        manifest["modelId"] = "other-model";
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        (int exitCode, string stdout, string stderr) = Run(["ingest", "docs", "--store", "store", "--collection", "same-dims", "--model", CliStoreFixture.EmbedderModel]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(string.Empty, stdout);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("was built with embedding model '/models/other-model'", line, StringComparison.Ordinal);
+        Assert.Contains("--force", line, StringComparison.Ordinal);
+
+        (exitCode, _, stderr) = Run(["ingest", "docs", "--store", "store", "--collection", "same-dims", "--model", CliStoreFixture.EmbedderModel, "--force"]);
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(Path.GetFullPath(CliStoreFixture.EmbedderModel), JsonNode.Parse(File.ReadAllText(manifestPath))!["modelPath"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Search_ModelWithOtherDimensions_ClearErrorAndExitCode1()
     {
         Ingest("dims");
