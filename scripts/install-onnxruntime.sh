@@ -10,6 +10,12 @@ expected_sha256="ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a2
 dest="$root/.cache/onnxruntime/$version"
 lib="$dest/libonnxruntime.so.1"
 
+# A library the user points at (the same variable LlamaDb's resolver reads) wins: nothing to fetch, e.g. offline.
+if [ -n "${LLAMADB_ONNXRUNTIME:-}" ] && [ -f "$LLAMADB_ONNXRUNTIME" ]; then
+  echo "onnxruntime: using LLAMADB_ONNXRUNTIME=$LLAMADB_ONNXRUNTIME (not installing $version into the project cache)"
+  exit 0
+fi
+
 if [ -f "$lib" ] && echo "$expected_sha256  $lib" | sha256sum -c --quiet - 2>/dev/null; then
   echo "onnxruntime $version: already installed at $lib"
   exit 0

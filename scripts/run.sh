@@ -59,7 +59,11 @@ if [ -z "$rerank" ]; then
 fi
 for note in "${notes[@]}"; do echo "note: $note"; done
 case "$model$rerank" in *synthetic*) [ ${#notes[@]} -gt 0 ] || echo "note: synthetic models have random weights: the run proves the pipeline, not quality.";; esac
-llamadb info --model "$model"
+if [ -d "$model" ]; then
+  llamadb info --model "$model"
+else
+  llamadb info   # a hub repo id: ingest below downloads it into the model cache on first use
+fi
 
 section "ingest docs/ and the READMEs"
 store="$root/.cache/run/store"
