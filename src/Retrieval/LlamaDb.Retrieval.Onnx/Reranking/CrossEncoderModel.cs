@@ -13,11 +13,8 @@ namespace LlamaDb.Retrieval.Onnx;
 internal sealed class CrossEncoderModel : IDisposable
 {
     private readonly OrtSession _session;
-    private readonly InputBinding[] _inputs;
+    private readonly BertInputFeeder _feeder;
     private readonly int _outputIndex;
-    private readonly bool _needs64;
-    private readonly bool _needs32;
-    private readonly bool _hasPositionIds;
 
     private CrossEncoderModel(OrtSession session, BertTokenizer tokenizer, string modelId, int maxSequenceLength, bool sigmoid, string? outputName)
     {
@@ -26,14 +23,7 @@ internal sealed class CrossEncoderModel : IDisposable
         ModelId = modelId;
         MaxSequenceLength = maxSequenceLength;
         Sigmoid = sigmoid;
-        _inputs = BindInputs(session);
-        foreach (InputBinding binding in _inputs)
-        {
-            _needs64 |= binding.ElementType == OnnxElementType.Int64;
-            _needs32 |= binding.ElementType == OnnxElementType.Int32;
-            _hasPositionIds |= binding.Role == InputRole.PositionIds;
-        }
-
+        _feeder = new BertInputFeeder(session, "reranker");
         _outputIndex = ChooseOutput(session, outputName);
     }
 
@@ -127,145 +117,24 @@ internal sealed class CrossEncoderModel : IDisposable
     /// Runs one batch: <paramref name="order"/>[<paramref name="start"/>..+<paramref name="count"/>] index into
     /// <paramref name="pairs"/>; each pair's logit is written to <paramref name="logits"/> at its index.
     /// </summary>
-    public unsafe void RunBatch(TokenizedText[] pairs, int[] order, int start, int count, double[] logits, CancellationToken cancellationToken)
+    public void RunBatch(TokenizedText[] pairs, int[] order, int start, int count, double[] logits, CancellationToken cancellationToken)
     {
-        int seq = 0;
+        using OrtOutput output = _feeder.Run(_session, pairs, order, start, count, Tokenizer.PadId, _outputIndex, out _, cancellationToken);
+        long[] outShape = output.Shape;
+        bool fits = (outShape.Length == 1 && outShape[0] == count) || (outShape.Length == 2 && outShape[0] == count && outShape[1] == 1);
+        if (!fits)
+        {
+            throw new InvalidDataException($"Output '{OutputName}' has shape [{string.Join(", ", outShape)}]; expected [{count}, 1] or [{count}] (one relevance logit per pair).");
+        }
+
+        ReadOnlySpan<float> values = output.GetFloats();
         for (int i = 0; i < count; i++)
         {
-            seq = Math.Max(seq, pairs[order[start + i]].InputIds.Length);
-        }
-
-        int cells = count * seq;
-        long[] shape = [count, seq];
-        int planes = _hasPositionIds ? 4 : 3;
-        long[]? ids64 = _needs64 ? ArrayPool<long>.Shared.Rent(cells * planes) : null;
-        int[]? ids32 = _needs32 ? ArrayPool<int>.Shared.Rent(cells * planes) : null;
-        try
-        {
-            // One rented block per element type holds the planes: ids, mask, token types, positions.
-            int padId = Tokenizer.PadId;
-            for (int i = 0; i < count; i++)
-            {
-                TokenizedText pair = pairs[order[start + i]];
-                int n = pair.InputIds.Length;
-                int row = i * seq;
-                for (int t = 0; t < seq; t++)
-                {
-                    bool real = t < n;
-                    int id = real ? pair.InputIds[t] : padId;
-                    int type = real ? pair.TokenTypeIds[t] : 0;
-                    int mask = real ? 1 : 0;
-                    if (ids64 is not null)
-                    {
-                        ids64[row + t] = id;
-                        ids64[cells + row + t] = mask;
-                        ids64[(2 * cells) + row + t] = type;
-                        if (planes == 4)
-                        {
-                            ids64[(3 * cells) + row + t] = t;
-                        }
-                    }
-
-                    if (ids32 is not null)
-                    {
-                        ids32[row + t] = id;
-                        ids32[cells + row + t] = mask;
-                        ids32[(2 * cells) + row + t] = type;
-                        if (planes == 4)
-                        {
-                            ids32[(3 * cells) + row + t] = t;
-                        }
-                    }
-                }
-            }
-
-            var inputs = new OrtInput[_inputs.Length];
-            fixed (long* p64 = ids64)
-            fixed (int* p32 = ids32)
-            {
-                for (int k = 0; k < _inputs.Length; k++)
-                {
-                    InputBinding binding = _inputs[k];
-                    bool is64 = binding.ElementType == OnnxElementType.Int64;
-                    int plane = (int)binding.Role;
-                    IntPtr data = is64 ? (IntPtr)(p64 + (plane * cells)) : (IntPtr)(p32 + (plane * cells));
-                    inputs[k] = new OrtInput(binding.Index, binding.ElementType, data, (long)cells * (is64 ? 8 : 4), shape);
-                }
-
-                using OrtOutput output = _session.Run(inputs, _outputIndex, cancellationToken);
-                long[] outShape = output.Shape;
-                bool fits = (outShape.Length == 1 && outShape[0] == count) || (outShape.Length == 2 && outShape[0] == count && outShape[1] == 1);
-                if (!fits)
-                {
-                    throw new InvalidDataException($"Output '{OutputName}' has shape [{string.Join(", ", outShape)}]; expected [{count}, 1] or [{count}] (one relevance logit per pair).");
-                }
-
-                ReadOnlySpan<float> values = output.GetFloats();
-                for (int i = 0; i < count; i++)
-                {
-                    logits[order[start + i]] = values[i];
-                }
-            }
-        }
-        finally
-        {
-            if (ids64 is not null)
-            {
-                ArrayPool<long>.Shared.Return(ids64);
-            }
-
-            if (ids32 is not null)
-            {
-                ArrayPool<int>.Shared.Return(ids32);
-            }
+            logits[order[start + i]] = values[i];
         }
     }
 
     public void Dispose() => _session.Dispose();
-
-    private enum InputRole
-    {
-        // The values are the plane indices in RunBatch's rented buffers.
-        InputIds = 0,
-        AttentionMask = 1,
-        TokenTypeIds = 2,
-        PositionIds = 3,
-    }
-
-    private readonly record struct InputBinding(int Index, InputRole Role, OnnxElementType ElementType);
-
-    private static InputBinding[] BindInputs(OrtSession session)
-    {
-        var bindings = new InputBinding[session.Inputs.Count];
-        bool hasIds = false;
-        for (int i = 0; i < bindings.Length; i++)
-        {
-            OnnxTensorInfo input = session.Inputs[i];
-            InputRole? role = input.Name switch
-            {
-                "input_ids" or "input" or "ids" => InputRole.InputIds,
-                "attention_mask" or "mask" or "input_mask" => InputRole.AttentionMask,
-                "token_type_ids" or "segment_ids" => InputRole.TokenTypeIds,
-                "position_ids" => InputRole.PositionIds,
-                _ => null,
-            };
-            if (role is null || input.ElementType is not (OnnxElementType.Int64 or OnnxElementType.Int32) || input.Shape.Count != 2)
-            {
-                throw new NotSupportedException(
-                    $"The model input '{input}' is not one this reranker can feed. It feeds 2-D int64 or int32 inputs named input_ids, attention_mask, token_type_ids and position_ids. The model's inputs: {string.Join("; ", session.Inputs)}.");
-            }
-
-            hasIds |= role == InputRole.InputIds;
-            bindings[i] = new InputBinding(i, role.Value, input.ElementType);
-        }
-
-        if (!hasIds)
-        {
-            throw new NotSupportedException($"The model has no input_ids input. Its inputs: {string.Join("; ", session.Inputs)}.");
-        }
-
-        return bindings;
-    }
 
     private static int ChooseOutput(OrtSession session, string? name)
     {
