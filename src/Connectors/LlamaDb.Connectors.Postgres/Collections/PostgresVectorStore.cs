@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using LlamaDb.Connectors.Postgres.Sql;
+using LlamaDb.VectorData;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace LlamaDb.Connectors.Postgres;
+
+/// <summary>
+/// A vector store on PostgreSQL with pgvector: each collection is a table in <see cref="PostgresVectorStoreOptions.Schema"/>
+/// with a primary key, one column per data property, a <c>vector(N)</c> (<c>bit(N)</c> for binary vectors) column per
+/// vector property with an HNSW index (optionally over <c>halfvec</c> or sign-bit copies), and generated
+/// <c>tsvector</c> columns with GIN indexes for full-text search.
+/// </summary>
+public sealed class PostgresVectorStore : VectorStore
+{
+    /// <summary>The <see cref="VectorStoreMetadata.VectorStoreSystemName"/> of this store.</summary>
+    public const string SystemName = "postgresql";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private bool _disposed;
+    private volatile string? _vectorSchema;
+
+    /// <summary>Creates a store over a connection string (the store owns the data source it builds).</summary>
+    public PostgresVectorStore(string connectionString, PostgresVectorStoreOptions? options = null)
+        : this(BuildDataSource(connectionString), options, ownsDataSource: true)
+    {
+    }
+
+    /// <summary>Creates a store over <paramref name="dataSource"/>, which the caller owns (for example from DI).</summary>
+    public PostgresVectorStore(NpgsqlDataSource dataSource, PostgresVectorStoreOptions? options = null)
+        : this(dataSource, options, ownsDataSource: false)
+    {
+    }
+
+    private PostgresVectorStore(NpgsqlDataSource dataSource, PostgresVectorStoreOptions? options, bool ownsDataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        Options = options ?? new PostgresVectorStoreOptions();
+        Options.Validate();
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Name = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        ILogger logger = Options.LoggerFactory?.CreateLogger<PostgresVectorStore>() ?? NullLogger<PostgresVectorStore>.Instance;
+        Executor = new PgExecutor(dataSource, Options, Name, logger);
+    }
+
+    /// <summary>The store's options.</summary>
+    public PostgresVectorStoreOptions Options { get; }
+
+    /// <summary>Where the store is: host:port/database (no credentials).</summary>
+    public string Name { get; }
+
+    internal PgExecutor Executor { get; }
+
+    /// <inheritdoc />
+    public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
+        GetCollection<TKey, TRecord>(name, new PostgresCollectionOptions(Options.CollectionDefaults) { Definition = definition });
+
+    /// <summary>Gets a collection with options.</summary>
+    public PostgresCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, PostgresCollectionOptions? options)
+        where TKey : notnull
+        where TRecord : class
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new PostgresCollection<TKey, TRecord>(this, name, options ?? new PostgresCollectionOptions(Options.CollectionDefaults));
+    }
+
+    /// <inheritdoc />
+    public override VectorStoreCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return GetCollection<object, Dictionary<string, object?>>(name, new PostgresCollectionOptions(Options.CollectionDefaults) { Definition = definition });
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        List<string> names = await Executor.RunAsync(null, "ListCollectionNames", async (connection, ct) =>
+        {
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = """
+                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND obj_description(c.oid, 'pg_class') = @marker
+                    ORDER BY c.relname
+                    """;
+                command.Parameters.AddWithValue("schema", Options.Schema);
+                command.Parameters.AddWithValue("marker", TableMapping.CommentMarker);
+                var result = new List<string>();
+                NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        result.Add(reader.GetString(0));
+                    }
+                }
+
+                return result;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (string name in names)
+        {
+            yield return name;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        PgIdentifier.ValidateCollectionName(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return TableExistsAsync(name, cancellationToken);
+    }
+
+    /// <summary>The (quoted) schema pgvector is installed in; found once per store.</summary>
+    internal async Task<string> GetVectorSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_vectorSchema is { } known)
+        {
+            return known;
+        }
+
+        string? schema = await Executor.RunAsync(null, "FindVectorExtension", async (connection, ct) =>
+        {
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'";
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (schema is null)
+        {
+            throw new VectorStoreException($"The PostgreSQL database {Name} has no 'vector' extension (pgvector 0.8 or later). Install pgvector on the server (https://github.com/pgvector/pgvector#installation; managed services list it as an extension) and run CREATE EXTENSION vector once, or let EnsureCollectionExistsAsync create it (PostgresVectorStoreOptions.CreateExtension).")
+            {
+                VectorStoreSystemName = SystemName,
+                VectorStoreName = Name,
+                OperationName = "FindVectorExtension",
+            };
+        }
+
+        // A quoted identifier from regnamespace::text is already quoted when it needs to be.
+        _vectorSchema = schema;
+        return schema;
+    }
+
+    internal Task<bool> TableExistsAsync(string name, CancellationToken cancellationToken) =>
+        Executor.RunAsync(name, "CollectionExists", async (connection, ct) =>
+        {
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT to_regclass(@table) IS NOT NULL";
+                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Options.Schema, name));
+                return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!; // a boolean expression
+            }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
+    {
+        PgIdentifier.ValidateCollectionName(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Executor.RunAsync(name, "EnsureCollectionDeleted", async (connection, ct) =>
+        {
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"DROP TABLE IF EXISTS {PgIdentifier.Qualified(Options.Schema, name)}";
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return true;
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(VectorStoreMetadata))
+        {
+            return new VectorStoreMetadata { VectorStoreSystemName = SystemName, VectorStoreName = Name };
+        }
+
+        if (serviceType == typeof(NpgsqlDataSource))
+        {
+            return _dataSource;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            if (_ownsDataSource)
+            {
+                _dataSource.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        try
+        {
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"The PostgreSQL connection string is not valid: {e.Message}", nameof(connectionString), e);
+        }
+    }
+}
