@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -5,12 +6,13 @@ using LlamaDb.Server.Tests.Infrastructure;
 
 namespace LlamaDb.Server.Tests;
 
-/// <summary>Many clients at once, and /ask against a loopback chat-completions server (JSON and SSE).</summary>
+/// <summary>Many clients at once, requests racing a collection delete, and /ask against a loopback chat-completions server (JSON and SSE).</summary>
 public sealed class ConcurrencyAndAskTests : IAsyncLifetime
 {
     /// <summary>How long a test waits for the other side before it fails: a bound on a deadlock, not a timing.</summary>
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(30);
 
+    private readonly HoldingEmbeddingGenerator _embedder = new(32);
     private FakeChatServer _chat = null!;
     private ServerHost _server = null!;
     private HttpClient _http = null!;
@@ -19,7 +21,7 @@ public sealed class ConcurrencyAndAskTests : IAsyncLifetime
     {
         _chat = await FakeChatServer.StartAsync();
         _server = await ServerHost.StartAsync(
-            o => o.EmbeddingGenerator = new TestEmbeddingGenerator(32),
+            o => o.EmbeddingGenerator = _embedder,
             $"--LlamaDb:Chat:Endpoint={_chat.V1}", "--LlamaDb:Chat:Model=fake-chat");
         _http = _server.CreateClient();
     }
@@ -180,6 +182,52 @@ public sealed class ConcurrencyAndAskTests : IAsyncLifetime
         Assert.Equal(pieces, deltas);
         Assert.Equal(Enumerable.Range(1, pieces.Count), startedWhenSeen); // delta N arrived while the model had begun only N+1 pieces
         Assert.Equal(string.Concat(pieces), done);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ask_CollectionDeletedWhileTheQuestionIsEmbedded_Is404Problem(bool stream)
+    {
+        await SeedAsync("ask-doomed");
+        const string Question = "Which log makes the writes durable?";
+        HoldingEmbeddingGenerator.Hold hold = _embedder.HoldOn(Question);
+
+        // /ask has opened the collection (GetAsync passed) and is embedding the question for the vector search.
+        Task<HttpResponseMessage> asking = _http.PostAsJsonAsync("/ask", new { question = Question, collection = "ask-doomed", mode = "vector", top = 3, stream });
+        await hold.Reached.Task.WaitAsync(s_bound);
+        using (HttpResponseMessage deleted = await _http.DeleteAsync("/v1/collections/ask-doomed"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        hold.Release();
+        using HttpResponseMessage response = await asking.WaitAsync(s_bound);
+
+        JsonElement problem = await Http.AssertProblemAsync(response, 404);
+        Assert.Contains("'ask-doomed'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, _chat.Requests);
+    }
+
+    [Fact]
+    public async Task Search_CollectionDeletedWhileTheQueryIsEmbedded_Is404Problem()
+    {
+        await SeedAsync("search-doomed");
+        const string Query = "nearest neighbours of the graph";
+        HoldingEmbeddingGenerator.Hold hold = _embedder.HoldOn(Query);
+
+        Task<HttpResponseMessage> searching = _http.PostAsJsonAsync("/v1/collections/search-doomed/search", new { query = Query, mode = "vector", top = 3 });
+        await hold.Reached.Task.WaitAsync(s_bound);
+        using (HttpResponseMessage deleted = await _http.DeleteAsync("/v1/collections/search-doomed"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        hold.Release();
+        using HttpResponseMessage response = await searching.WaitAsync(s_bound);
+
+        JsonElement problem = await Http.AssertProblemAsync(response, 404);
+        Assert.Contains("'search-doomed'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
