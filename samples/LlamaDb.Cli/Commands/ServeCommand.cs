@@ -50,6 +50,14 @@ internal static class ServeCommand
 
             await using var app = LlamaDbServer.Build(options, [.. args]);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            // One stable line per bound address (the real port when --urls asks for port 0), whatever the log levels are:
+            // scripts and tests read it instead of the console logger's "Now listening on" message.
+            foreach (string address in app.Urls)
+            {
+                await Console.Out.WriteLineAsync($"llamadb: listening on {address}").ConfigureAwait(false);
+            }
+
+            await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             // Ctrl+C / SIGTERM: Kestrel drains, then the store is checkpointed and closed.
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;

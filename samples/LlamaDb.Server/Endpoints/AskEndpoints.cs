@@ -19,6 +19,7 @@ internal static partial class AskEndpoints
             .Accepts<AskRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task AskAsync(HttpContext context, ServerRuntime runtime, ILogger<RagPipeline> logger, IHostApplicationLifetime lifetime)
@@ -28,7 +29,9 @@ internal static partial class AskEndpoints
             $"/ask needs an OpenAI-compatible chat endpoint: set {ServerSettings.ChatEndpointSetting} and LlamaDb:Chat:Model (or the {ServerSettings.ChatEndpointVariable} and LLAMADB_CHAT_MODEL environment variables).");
         string question = RequestChecks.NonEmptyText(runtime.Limits, request.Question, "'question'");
         RetrievalOptions retrieval = CollectionEndpoints.RetrievalOptionsFor(runtime, request.Mode, request.Top, 5, null, request.Filter, request.Rerank);
-        var collection = await runtime.Collections.GetAsync(request.Collection ?? runtime.Settings.DefaultCollection, context.RequestAborted);
+        string name = request.Collection ?? runtime.Settings.DefaultCollection;
+        ErrorHandlingMiddleware.SetCollection(context, name); // deleted while this request retrieves: 404, as on the collection routes
+        var collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         var retriever = new Retriever(collection, runtime.Reranker, runtime.Embedder);
         var pipeline = new RagPipeline(retriever, chat, new RagPipelineOptions { Top = retrieval.Top ?? RetrievalOptions.DefaultTop }, logger: logger);
         var options = new RagOptions { Retrieval = retrieval, Top = retrieval.Top };

@@ -5,6 +5,9 @@ namespace LlamaDb.Server.Hosting;
 /// <summary>Turns exceptions into problem details: ours as they say, request-body limits as 413, library argument errors as 400, the rest as 500.</summary>
 internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger, ServerRuntime runtime)
 {
+    /// <summary>The <see cref="HttpContext.Items"/> key of <see cref="SetCollection"/>.</summary>
+    private static readonly object s_collectionKey = new();
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -20,8 +23,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            // A request that raced the deletion of its collection: the collection is disposed (or its files gone) under it.
-            if (ex is ObjectDisposedException or IOException && context.GetRouteValue("name") is string name
+            // A request that raced the deletion of its collection: the collection is disposed (or its files gone) under it,
+            // or it was deleted between being opened and being searched (the store then says it does not exist).
+            if (ex is ObjectDisposedException or IOException or InvalidOperationException && CollectionOf(context) is string name
                 && await runtime.Collections.IsGoneAsync(name, CancellationToken.None))
             {
                 ex = CollectionManager.Deleted(name);
@@ -30,6 +34,15 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
             await WriteAsync(context, ex);
         }
     }
+
+    /// <summary>
+    /// Names the collection a request works on when its route does not (<c>/ask</c> takes it from the body), so a race
+    /// with that collection's deletion is a 404 there too.
+    /// </summary>
+    public static void SetCollection(HttpContext context, string name) => context.Items[s_collectionKey] = name;
+
+    private static string? CollectionOf(HttpContext context) =>
+        context.GetRouteValue("name") as string ?? context.Items[s_collectionKey] as string;
 
     private Task WriteAsync(HttpContext context, Exception ex)
     {

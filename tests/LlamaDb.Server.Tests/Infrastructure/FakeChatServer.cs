@@ -21,6 +21,7 @@ public sealed partial class FakeChatServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
+    private int _piecesStarted;
 
     private FakeChatServer(WebApplication app) => _app = app;
 
@@ -29,6 +30,15 @@ public sealed partial class FakeChatServer : IAsyncDisposable
     public int Requests => Volatile.Read(ref _requests);
 
     public string? LastPrompt { get; private set; }
+
+    /// <summary>The streamed pieces this server has begun to write so far, over all requests (counted before each write).</summary>
+    public int PiecesStarted => Volatile.Read(ref _piecesStarted);
+
+    /// <summary>
+    /// When set, a streamed answer awaits it (with the piece's index) before writing each piece after the first, so a
+    /// test can hold piece N+1 until its client has seen piece N.
+    /// </summary>
+    public Func<int, Task>? BeforePiece { get; set; }
 
     public static async Task<FakeChatServer> StartAsync()
     {
@@ -69,9 +79,15 @@ public sealed partial class FakeChatServer : IAsyncDisposable
         if (request["stream"]?.GetValue<bool>() == true)
         {
             context.Response.ContentType = "text/event-stream";
-            foreach (string piece in pieces)
+            for (int i = 0; i < pieces.Count; i++)
             {
-                await WriteEventAsync(context, Chunk(model, new JsonObject { ["content"] = piece }, null));
+                if (i > 0 && BeforePiece is { } before)
+                {
+                    await before(i);
+                }
+
+                Interlocked.Increment(ref _piecesStarted);
+                await WriteEventAsync(context, Chunk(model, new JsonObject { ["content"] = pieces[i] }, null));
             }
 
             await WriteEventAsync(context, Chunk(model, new JsonObject(), "stop"));
