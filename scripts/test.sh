@@ -7,6 +7,7 @@ cd "$root"
 
 bash scripts/install-onnxruntime.sh
 bash scripts/make-test-models.sh
+bash scripts/install-pglite.sh        # PostgreSQL + pgvector (PGlite) for the PostgreSQL connector tests
 bash scripts/install-browser.sh || echo "warning: scripts/install-browser.sh failed; the search-page test will fail" >&2   # Debian chromium + playwright-core for the search-page test
 
 config="${LLAMADB_TEST_CONFIGURATION:-Release}"
