@@ -87,7 +87,7 @@ public sealed class PostgresVectorStore : VectorStore
             {
                 command.CommandText = """
                     SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND obj_description(c.oid, 'pg_class') = @marker
+                    WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND split_part(obj_description(c.oid, 'pg_class'), E'\n', 1) = @marker
                     ORDER BY c.relname
                     """;
                 command.Parameters.AddWithValue("schema", Options.Schema);
@@ -117,6 +117,63 @@ public sealed class PostgresVectorStore : VectorStore
         PgIdentifier.ValidateCollectionName(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
         return TableExistsAsync(name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the application metadata kept with a collection (for example which embedding model built it), or null when
+    /// the collection has none or does not exist. It lives in the table's comment, so it goes when the table goes.
+    /// </summary>
+    public Task<string?> GetCollectionMetadataAsync(string name, CancellationToken cancellationToken = default)
+    {
+        PgIdentifier.ValidateCollectionName(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Executor.RunAsync(name, "GetCollectionMetadata", async (connection, ct) =>
+        {
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT obj_description(to_regclass(@table), 'pg_class')";
+                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Options.Schema, name));
+                string? comment = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+                int newline = comment?.IndexOf('\n', StringComparison.Ordinal) ?? -1;
+                return comment is not null && newline >= 0 && comment[..newline] == TableMapping.CommentMarker ? comment[(newline + 1)..] : null;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Stores application metadata (any text, typically JSON) with an existing collection; null clears it.</summary>
+    public Task SetCollectionMetadataAsync(string name, string? metadata, CancellationToken cancellationToken = default)
+    {
+        PgIdentifier.ValidateCollectionName(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string table = PgIdentifier.Qualified(Options.Schema, name);
+        return Executor.RunAsync(name, "SetCollectionMetadata", async (connection, ct) =>
+        {
+            // COMMENT takes no parameters: the server quotes the text itself (format %L).
+            string statement;
+            NpgsqlCommand format = connection.CreateCommand();
+            await using (format.ConfigureAwait(false))
+            {
+                format.CommandText = "SELECT format('COMMENT ON TABLE %s IS %L', to_regclass(@table)::text, @comment)";
+                format.Parameters.AddWithValue("table", table);
+                format.Parameters.AddWithValue("comment", metadata is null ? TableMapping.CommentMarker : TableMapping.CommentMarker + "\n" + metadata);
+                statement = (string)(await format.ExecuteScalarAsync(ct).ConfigureAwait(false))!; // format returns text
+            }
+
+            if (statement.Contains("COMMENT ON TABLE  IS", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Collection '{name}' does not exist; call EnsureCollectionExistsAsync first.");
+            }
+
+            NpgsqlCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = statement;
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>The (quoted) schema pgvector is installed in; found once per store.</summary>

@@ -6,7 +6,7 @@ namespace LlamaDb.Connectors.Postgres;
 /// <summary>Options for a <see cref="PostgresVectorStore"/>.</summary>
 public sealed class PostgresVectorStoreOptions
 {
-    /// <summary>The schema holding the collections' tables. Defaults to "public".</summary>
+    /// <summary>The schema holding the collections' tables (ASCII letters, digits, '_' and '-'; it must exist). Defaults to "public".</summary>
     public string Schema { get; set; } = "public";
 
     /// <summary>The generator for vector properties that embed their input and name none. Defaults to null.</summary>
@@ -32,7 +32,7 @@ public sealed class PostgresVectorStoreOptions
         ArgumentNullException.ThrowIfNull(CollectionDefaults, nameof(CollectionDefaults));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
-        Sql.PgIdentifier.ValidateName(Schema, "schema");
+        Sql.PgIdentifier.ValidatePlainName(Schema, "schema");
         CollectionDefaults.Validate();
     }
 }

@@ -18,25 +18,28 @@ internal static class PgIdentifier
     /// Checks a collection (table) name: a letter or underscore, then letters, digits, underscores or hyphens, at most
     /// 63 bytes. Names are case-sensitive (they are always quoted).
     /// </summary>
-    public static void ValidateCollectionName(string name)
+    public static void ValidateCollectionName(string name) => ValidatePlainName(name, "collection");
+
+    /// <summary>Checks a collection or schema name (see <see cref="ValidateCollectionName"/>).</summary>
+    public static void ValidatePlainName(string name, string what)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_'))
         {
-            throw new ArgumentException($"The collection name '{name}' must start with an ASCII letter or '_'.", nameof(name));
+            throw new ArgumentException($"The {what} name '{name}' must start with an ASCII letter or '_'.", nameof(name));
         }
 
         foreach (char c in name)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
             {
-                throw new ArgumentException($"The collection name '{name}' may contain only ASCII letters, digits, '_' and '-' (found '{c}').", nameof(name));
+                throw new ArgumentException($"The {what} name '{name}' may contain only ASCII letters, digits, '_' and '-' (found '{c}').", nameof(name));
             }
         }
 
         if (name.Length > MaxBytes)
         {
-            throw new ArgumentException($"The collection name '{name}' is longer than PostgreSQL's {MaxBytes}-byte identifier limit.", nameof(name));
+            throw new ArgumentException($"The {what} name '{name}' is longer than PostgreSQL's {MaxBytes}-byte identifier limit.", nameof(name));
         }
     }
 

@@ -175,7 +175,8 @@ internal sealed class TableMapping
         var statements = new List<string>
         {
             $"CREATE TABLE IF NOT EXISTS {Table} ({string.Join(", ", columns)})",
-            $"COMMENT ON TABLE {Table} IS '{CommentMarker}'",
+            // Marks the table as a collection, keeping metadata a caller stored after the marker (SetCollectionMetadataAsync).
+            $"DO $$ BEGIN IF coalesce(split_part(obj_description('{Table.Replace("'", "''", StringComparison.Ordinal)}'::regclass, 'pg_class'), E'\\n', 1), '') <> '{CommentMarker}' THEN COMMENT ON TABLE {Table} IS '{CommentMarker}'; END IF; END $$",
         };
         foreach (DataColumn column in Data)
         {
