@@ -31,7 +31,7 @@ internal sealed partial class PgliteServer : IAsyncDisposable
     public static string ScriptPath => Path.Combine(TestPaths.RepositoryRoot, ".cache", "pglite", "server.mjs");
 
     /// <summary>Starts a server with an in-memory database; <paramref name="withVector"/> false leaves pgvector out.</summary>
-    public static async Task<PgliteServer> StartAsync(bool withVector = true, string? dataDirectory = null)
+    public static async Task<PgliteServer> StartAsync(bool withVector = true, string? dataDirectory = null, int port = 0)
     {
         if (!File.Exists(ScriptPath))
         {
@@ -48,7 +48,7 @@ internal sealed partial class PgliteServer : IAsyncDisposable
         };
         start.ArgumentList.Add(ScriptPath);
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!withVector)
         {
             start.ArgumentList.Add("--no-vector");
@@ -108,6 +108,16 @@ internal sealed partial class PgliteServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"PGlite did not start: {errors}");
+    }
+
+    /// <summary>Kills the server process at once (no shutdown), as a crash would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
     }
 
     /// <inheritdoc />
