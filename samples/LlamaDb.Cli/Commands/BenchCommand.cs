@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchAnnCommand.Create());
         bench.Subcommands.Add(BenchStoreCommand.Create());
         bench.Subcommands.Add(BenchRagCommand.Create());
+        bench.Subcommands.Add(BenchPostgresCommand.Create());
         return bench;
     }
 

@@ -864,59 +864,55 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
     private async Task<List<(TRecord Record, double Score)>> ReadScoredAsync(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, bool includeVectors, int? efSearch, bool iterativeScan, CancellationToken cancellationToken)
     {
-        NpgsqlTransaction? transaction = null;
-        try
+        // One round trip: the settings and the query go in one batch, which the server runs as one implicit
+        // transaction (extended protocol, a single Sync), so transaction-local set_config(..., true) applies to the query
+        // and pooled connections keep their defaults.
+        NpgsqlBatch batch = connection.CreateBatch();
+        await using (batch.ConfigureAwait(false))
         {
-            if (efSearch is not null || iterativeScan)
+            var calls = new List<string>();
+            var settings = new NpgsqlBatchCommand();
+            if (efSearch is { } ef)
             {
-                // Transaction-local settings (set_config(..., true)), so pooled connections keep their defaults.
-                transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                var settings = new List<NpgsqlParameter>();
-                var calls = new List<string>();
-                if (efSearch is { } ef)
-                {
-                    calls.Add("set_config('hnsw.ef_search', @ef, true)");
-                    settings.Add(new NpgsqlParameter("ef", NpgsqlDbType.Text) { Value = ef.ToString(CultureInfo.InvariantCulture) });
-                }
-
-                if (iterativeScan)
-                {
-                    calls.Add("set_config('hnsw.iterative_scan', 'relaxed_order', true)");
-                }
-
-                await ExecuteAsync(connection, "SELECT " + string.Join(", ", calls), settings, cancellationToken).ConfigureAwait(false);
+                calls.Add("set_config('hnsw.ef_search', @ef, true)");
+                settings.Parameters.Add(new NpgsqlParameter("ef", NpgsqlDbType.Text) { Value = ef.ToString(CultureInfo.InvariantCulture) });
             }
 
+            if (iterativeScan)
+            {
+                calls.Add("set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+            }
+
+            if (calls.Count > 0)
+            {
+                settings.CommandText = "SELECT " + string.Join(", ", calls);
+                batch.BatchCommands.Add(settings);
+            }
+
+            var query = new NpgsqlBatchCommand(sql);
+            foreach (NpgsqlParameter parameter in parameters)
+            {
+                query.Parameters.Add(parameter.Clone());
+            }
+
+            batch.BatchCommands.Add(query);
             var hits = new List<(TRecord, double)>();
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
+            NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                command.CommandText = sql;
-                AddParameters(command, parameters);
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+                if (calls.Count > 0)
                 {
-                    int scoreOrdinal = _table.SelectCount(includeVectors);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        hits.Add(((TRecord)_table.ReadRecord(reader, includeVectors), Convert.ToDouble(reader.GetValue(scoreOrdinal), CultureInfo.InvariantCulture)));
-                    }
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }
-            }
 
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                int scoreOrdinal = _table.SelectCount(includeVectors);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    hits.Add(((TRecord)_table.ReadRecord(reader, includeVectors), Convert.ToDouble(reader.GetValue(scoreOrdinal), CultureInfo.InvariantCulture)));
+                }
             }
 
             return hits;
-        }
-        finally
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
         }
     }
 
