@@ -53,7 +53,8 @@ internal sealed partial class PgExecutor(NpgsqlDataSource dataSource, PostgresVe
         PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
             or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
             or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.ConnectionFailure,
-        NpgsqlException npgsql => npgsql.IsTransient,
+        // A timed-out statement is not retried: it would most likely time out again, multiplying the wait.
+        NpgsqlException npgsql => npgsql.IsTransient && npgsql.InnerException is not TimeoutException,
         _ => false,
     };
 
