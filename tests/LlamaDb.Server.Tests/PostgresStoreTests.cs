@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LlamaDb.Server.Tests.Infrastructure;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 
 namespace LlamaDb.Server.Tests;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LlamaDb.Embedders;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using LlamaDb.VectorData;
 
 namespace LlamaDb.Cli.Commands;

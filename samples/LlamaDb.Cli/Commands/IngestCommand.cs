@@ -7,7 +7,7 @@ using LlamaDb.Cli.Store;
 using LlamaDb.Embedders.Onnx;
 using LlamaDb.Retrieval;
 using LlamaDb.Retrieval.Onnx;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using Spectre.Console;
 
 namespace LlamaDb.Cli.Commands;

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using LlamaDb.Cli.Settings;
 using LlamaDb.Cli.Store;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using LlamaDb.VectorData;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using LlamaDb.Cli.Commands;
 using LlamaDb.Embedders.Onnx;
 using LlamaDb.Retrieval;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 

@@ -11,7 +11,7 @@ namespace LlamaDb.Cli.Store;
 /// </summary>
 internal sealed record CollectionManifest
 {
-    public const string FileName = LlamaDb.Stores.FolderChunkStoreBackend.ManifestFile;
+    public const string FileName = LlamaDb.Server.Stores.FolderChunkStoreBackend.ManifestFile;
 
     private static readonly JsonSerializerOptions s_json = new()
     {

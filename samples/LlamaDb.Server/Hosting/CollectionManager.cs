@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LlamaDb.Retrieval;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 

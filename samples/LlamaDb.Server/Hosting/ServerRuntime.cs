@@ -3,7 +3,7 @@ using LlamaDb.Embedders.Onnx;
 using LlamaDb.Embedders.Onnx.Hub;
 using LlamaDb.Retrieval;
 using LlamaDb.Retrieval.Onnx;
-using LlamaDb.Stores;
+using LlamaDb.Server.Stores;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDb.Server.Hosting;

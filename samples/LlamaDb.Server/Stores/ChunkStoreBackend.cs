@@ -4,7 +4,7 @@ using LlamaDb.Retrieval;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>
 /// A store of <see cref="ChunkRecord"/> collections as <c>llamadb</c> and the server use it, whatever holds it: the

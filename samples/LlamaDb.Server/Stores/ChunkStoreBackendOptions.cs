@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>How <see cref="ChunkStoreBackend.Open"/> opens a store.</summary>
 internal sealed class ChunkStoreBackendOptions

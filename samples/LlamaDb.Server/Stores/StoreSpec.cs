@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>
 /// What a <c>--store</c> value names: <c>postgres:&lt;connection-string&gt;</c> (PostgreSQL with pgvector),

@@ -4,7 +4,7 @@ using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 using Npgsql;
 
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>
 /// PostgreSQL with pgvector: one table per collection, the manifest kept as the table's collection metadata (so it goes

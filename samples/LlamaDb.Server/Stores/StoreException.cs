@@ -1,4 +1,4 @@
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>
 /// A store that cannot be opened or reached (a malformed connection string, a server that does not answer). Its message

@@ -3,7 +3,7 @@ using LlamaDb.Retrieval;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 
-namespace LlamaDb.Stores;
+namespace LlamaDb.Server.Stores;
 
 /// <summary>The embedded store in a folder: one sub-folder per collection, its manifest in <c>embedding.json</c> there.</summary>
 internal sealed class FolderChunkStoreBackend(string folder, ChunkStoreBackendOptions options) : ChunkStoreBackend
