@@ -33,6 +33,7 @@ internal static class Program
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(CollectionsCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
 
         ParseResult parsed = root.Parse(args);

@@ -9,7 +9,11 @@ namespace LlamaDb.Server;
 /// </summary>
 public sealed class LlamaDbServerOptions
 {
-    /// <summary>Gets or sets the store folder. Configuration: <c>LlamaDb:Server:Store</c>; environment <c>LLAMADB_STORE</c>. Required.</summary>
+    /// <summary>
+    /// Gets or sets the store: a folder (or <c>hnsw:&lt;dir&gt;</c>) for the embedded store, or
+    /// <c>postgres:&lt;connection-string&gt;</c> for PostgreSQL with pgvector. Configuration: <c>LlamaDb:Server:Store</c>;
+    /// environment <c>LLAMADB_STORE</c>. Required.
+    /// </summary>
     public string? StorePath { get; set; }
 
     /// <summary>Gets or sets the embedding model: a local folder or a Hugging Face repository id. Configuration: <c>LlamaDb:Server:Model</c>; environment <c>LLAMADB_MODEL</c>.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using LlamaDb.Embedders;
+using LlamaDb.Server.Stores;
+using LlamaDb.VectorData;
 
 namespace LlamaDb.Cli.Commands;
 
@@ -27,16 +29,18 @@ internal static class CliErrors
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             bool verbose = parseResult.GetValue(VerboseOption);
-            string message = ex.Message.ReplaceLineEndings(" ").Trim();
+            // A postgres: store's connection string may reach a message: its password never reaches the screen.
+            string message = StoreSpec.Redact(ex.Message.ReplaceLineEndings(" ").Trim());
             await Console.Error.WriteLineAsync($"llamadb: error: {message}").ConfigureAwait(false);
             if (verbose)
             {
-                await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(StoreSpec.Redact(ex.ToString())).ConfigureAwait(false);
             }
-            else if (ex is not (CliUsageException or EmbeddingProviderException or Filtering.FilterSyntaxException or LlamaDb.Chat.OpenAI.ChatProviderException))
+            else if (ex is not (CliUsageException or EmbeddingProviderException or Filtering.FilterSyntaxException or LlamaDb.Chat.OpenAI.ChatProviderException
+                or StoreException or VectorStoreException))
             {
-                // Usage mistakes and provider refusals say everything in their one line (the provider's status and
-                // message); other failures may hide the real cause in an inner exception.
+                // Usage mistakes, provider refusals and store failures (which name the store, the operation and the
+                // cause) say everything in their one line; other failures may hide the real cause in an inner exception.
                 await Console.Error.WriteLineAsync("(run with --verbose for details)").ConfigureAwait(false);
             }
 

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using LlamaDb.Cli.Settings;
 using LlamaDb.Cli.Store;
-using LlamaDb.Connectors.Hnsw;
+using LlamaDb.Retrieval;
+using LlamaDb.Server.Stores;
+using LlamaDb.VectorData;
 using Spectre.Console;
 
 namespace LlamaDb.Cli.Commands;
@@ -28,14 +30,16 @@ internal static class CollectionsCommand
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
             string storePath = CliSettings.Load(parseResult).Require("store", parseResult.GetValue(store), "--store");
-            RequireStore(storePath);
             var infos = new List<CollectionInfo>();
-            using (var vectorStore = new HnswVectorStore(storePath))
+            using (ChunkStoreBackend backend = ChunkStore.OpenBackend(storePath))
             {
-                await foreach (string name in vectorStore.ListCollectionNamesAsync(cancellationToken))
+                RequireStore(backend);
+                foreach (string name in await backend.ListAsync(cancellationToken))
                 {
-                    infos.Add(Describe(storePath, name));
+                    infos.Add(await DescribeAsync(backend, name, cancellationToken));
                 }
+
+                storePath = backend.Display;
             }
 
             if (parseResult.GetValue(json))
@@ -83,13 +87,22 @@ internal static class CollectionsCommand
         var collection = StoreOptions.Collection();
         var json = StoreOptions.Json("Print one JSON object.");
         var command = new Command("info", "Describe a collection: chunks, documents, model, chunking, size on disk.") { store, collection, json };
-        command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, () =>
+        command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
             CliSettings settings = CliSettings.Load(parseResult);
             string storePath = settings.Require("store", parseResult.GetValue(store), "--store");
             string name = settings.Require("collection", parseResult.GetValue(collection), "--collection");
-            RequireCollection(storePath, name);
-            CollectionInfo info = Describe(storePath, name);
+            CollectionInfo info;
+            string location;
+            string locationKind;
+            using (ChunkStoreBackend backend = ChunkStore.OpenBackend(storePath))
+            {
+                await ChunkStore.RequireCollectionAsync(backend, name, cancellationToken);
+                info = await DescribeAsync(backend, name, cancellationToken);
+                location = backend.Describe(name);
+                locationKind = backend.Kind == "postgres" ? "table" : "folder";
+            }
+
             if (parseResult.GetValue(json))
             {
                 WriteJson(writer =>
@@ -97,14 +110,14 @@ internal static class CollectionsCommand
                     writer.WritePropertyName("collection");
                     WriteInfo(writer, info);
                 });
-                return Task.FromResult(0);
+                return 0;
             }
 
             var table = new Table().Border(TableBorder.Rounded).HideHeaders();
             table.AddColumns("", "");
             void Row(string key, string? value) => table.AddRow(Markup.Escape(key), Markup.Escape(value ?? "-"));
             Row("collection", info.Name);
-            Row("folder", Path.GetFullPath(ChunkStore.CollectionDirectory(storePath, name)));
+            Row(locationKind, location);
             Row("chunks", info.Chunks?.ToString(CultureInfo.InvariantCulture));
             Row("model", info.Manifest?.Model);
             Row("model id", info.Manifest?.ModelId);
@@ -114,7 +127,7 @@ internal static class CollectionsCommand
             Row("updated", info.Manifest?.UpdatedAt.ToString("u", CultureInfo.InvariantCulture));
             Row("size", FormatBytes(info.Bytes));
             AnsiConsole.Write(table);
-            return Task.FromResult(0);
+            return 0;
         }));
         return command;
     }
@@ -130,10 +143,11 @@ internal static class CollectionsCommand
             CliSettings settings = CliSettings.Load(parseResult);
             string storePath = settings.Require("store", parseResult.GetValue(store), "--store");
             string name = settings.Require("collection", parseResult.GetValue(collection), "--collection");
-            RequireCollection(storePath, name);
-            using (var vectorStore = new HnswVectorStore(storePath))
+            using (ChunkStoreBackend backend = ChunkStore.OpenBackend(storePath))
             {
-                await vectorStore.EnsureCollectionDeletedAsync(name, cancellationToken);
+                await ChunkStore.RequireCollectionAsync(backend, name, cancellationToken);
+                await backend.DeleteAsync(name, cancellationToken);
+                storePath = backend.Display;
             }
 
             if (parseResult.GetValue(json))
@@ -150,33 +164,26 @@ internal static class CollectionsCommand
         return command;
     }
 
-    private static void RequireStore(string store)
+    private static void RequireStore(ChunkStoreBackend backend)
     {
-        if (!Directory.Exists(store))
+        if (!backend.Exists)
         {
-            throw new CliUsageException($"Store '{store}' does not exist.");
+            throw new CliUsageException($"Store '{backend.Display}' does not exist.");
         }
     }
 
-    private static void RequireCollection(string store, string name)
+    private static async Task<CollectionInfo> DescribeAsync(ChunkStoreBackend backend, string name, CancellationToken cancellationToken)
     {
-        RequireStore(store);
-        if (!ChunkStore.CollectionExists(store, name))
-        {
-            throw new CliUsageException($"Collection '{name}' does not exist in store '{store}' (see llamadb collections list --store {store}).");
-        }
-    }
-
-    private static CollectionInfo Describe(string store, string name)
-    {
-        string directory = ChunkStore.CollectionDirectory(store, name);
-        long bytes = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        CollectionManifest? manifest = CollectionManifest.TryRead(directory);
-        int? chunks = null;
+        long bytes = await backend.SizeBytesAsync(name, cancellationToken) ?? 0;
+        CollectionManifest? manifest = await ChunkStore.ReadManifestAsync(backend, name, cancellationToken);
+        long? chunks = null;
         if (manifest is not null)
         {
-            using ChunkStore open = ChunkStore.OpenWithoutModel(store, name);
-            chunks = open.Collection.Count;
+            VectorStoreCollection<string, ChunkRecord> collection = backend.GetChunks(name, manifest.Dimensions, new ChunkStore.UnavailableEmbeddingGenerator());
+            using (collection)
+            {
+                chunks = await ChunkStoreBackend.CountAsync(collection, cancellationToken);
+            }
         }
 
         return new CollectionInfo(name, chunks, manifest, bytes);
@@ -241,5 +248,5 @@ internal static class CollectionsCommand
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):F1} MiB");
 
-    private sealed record CollectionInfo(string Name, int? Chunks, CollectionManifest? Manifest, long Bytes);
+    private sealed record CollectionInfo(string Name, long? Chunks, CollectionManifest? Manifest, long Bytes);
 }

@@ -7,6 +7,7 @@ using LlamaDb.Cli.Store;
 using LlamaDb.Embedders.Onnx;
 using LlamaDb.Retrieval;
 using LlamaDb.Retrieval.Onnx;
+using LlamaDb.Server.Stores;
 using Spectre.Console;
 
 namespace LlamaDb.Cli.Commands;
@@ -37,20 +38,16 @@ internal static class IngestCommand
             CliSettings settings = CliSettings.Load(parseResult);
             string storePath = settings.Require("store", parseResult.GetValue(store), "--store");
             string name = settings.Require("collection", parseResult.GetValue(collection), "--collection");
-            string collectionDirectory = ChunkStore.CollectionDirectory(storePath, name);
-            CollectionManifest? manifest = ChunkStore.CollectionExists(storePath, name) ? CollectionManifest.TryRead(collectionDirectory) : null;
-            string modelSpec = parseResult.GetValue(model) ?? manifest?.Model ?? settings.Get("model", null)
-                ?? throw new CliUsageException("ingest needs an embedding model: pass --model <dir|repo-id>, set LLAMADB_MODEL, or put \"model\" in llamadb.json.");
-
             List<SourceFile> files = FindFiles(parseResult.GetValue(paths) ?? [], parseResult.GetValue(include), parseResult.GetValue(exclude));
             if (files.Count == 0)
             {
                 throw new CliUsageException("No files to ingest: the paths hold no file a loader reads (.md, .html, .txt, ...) that matches --include/--exclude.");
             }
 
-            OnnxEmbeddingGenerator generator = await ChunkStore.LoadModelAsync(modelSpec, quiet: false, cancellationToken);
-            using ChunkStore chunks = ChunkStore.OpenForIngest(storePath, name, generator, manifest, modelSpec, parseResult.GetValue(force));
-
+            using ChunkStore chunks = await OpenAsync(storePath, name, parseResult.GetValue(model), settings.Get("model", null), parseResult.GetValue(force), cancellationToken);
+            OnnxEmbeddingGenerator generator = chunks.Generator!; // opened for ingest with a model
+            CollectionManifest? manifest = chunks.Manifest;
+            string modelSpec = chunks.ModelSpec;
             int modelLimit = generator.MaxSequenceLength - BertTokenCounter.SpecialTokens;
             int limit = parseResult.GetValue(maxTokens) ?? manifest?.MaxTokens ?? modelLimit;
             if (limit <= 0 || limit > modelLimit)
@@ -76,7 +73,7 @@ internal static class IngestCommand
 
             await chunks.Collection.EnsureCollectionExistsAsync(cancellationToken);
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            new CollectionManifest
+            var written = new CollectionManifest
             {
                 // A folder is recorded as a full path, so search works from any working folder.
                 Model = Directory.Exists(modelSpec) ? Path.GetFullPath(modelSpec) : modelSpec,
@@ -89,7 +86,8 @@ internal static class IngestCommand
                 Overlap = shared,
                 CreatedAt = manifest?.CreatedAt ?? now,
                 UpdatedAt = now,
-            }.Write(collectionDirectory);
+            };
+            await chunks.Backend.SetManifestAsync(name, written.ToJson(), cancellationToken);
 
             var pipeline = new IngestionPipeline(chunks.Collection, splitter, new IngestionOptions { Force = parseResult.GetValue(force) });
             var tracker = new ProgressTracker(files.Count);
@@ -120,10 +118,40 @@ internal static class IngestCommand
                 await Console.Error.WriteLineAsync($"llamadb: warning: failed {failure.Source}: {failure.Message}");
             }
 
-            PrintSummary(result.Progress, files.Count, problems.Count, chunks, chunkerName, limit);
+            PrintSummary(result.Progress, files.Count, problems.Count, chunks, await chunks.CountAsync(cancellationToken), chunkerName, limit);
             return problems.Count + result.Failures.Count > 0 && result.Progress.Documents - result.Progress.DocumentsFailed == 0 ? 1 : 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Opens the store and the collection with its model: <paramref name="modelFlag"/>, else the one the collection
+    /// records, else <paramref name="modelSetting"/>.
+    /// </summary>
+    private static async Task<ChunkStore> OpenAsync(string store, string name, string? modelFlag, string? modelSetting, bool force, CancellationToken cancellationToken)
+    {
+        ChunkStoreBackend backend = ChunkStore.OpenBackend(store);
+        try
+        {
+            CollectionManifest? manifest = await ChunkStore.ReadManifestAsync(backend, name, cancellationToken);
+            string modelSpec = modelFlag ?? manifest?.Model ?? modelSetting
+                ?? throw new CliUsageException("ingest needs an embedding model: pass --model <dir|repo-id>, set LLAMADB_MODEL, or put \"model\" in llamadb.json.");
+            OnnxEmbeddingGenerator generator = await ChunkStore.LoadModelAsync(modelSpec, quiet: false, cancellationToken);
+            try
+            {
+                return ChunkStore.OpenForIngest(backend, name, generator, manifest, modelSpec, force);
+            }
+            catch
+            {
+                generator.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The files to read: folders expanded with the include/exclude globs; ids and sources are paths relative to the current folder.</summary>
@@ -240,7 +268,7 @@ internal static class IngestCommand
         return result!; // set inside the progress callback, which ran to completion
     }
 
-    private static void PrintSummary(IngestionProgress p, int files, int unreadable, ChunkStore chunks, string chunker, int maxTokens)
+    private static void PrintSummary(IngestionProgress p, int files, int unreadable, ChunkStore chunks, long count, string chunker, int maxTokens)
     {
         double seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-9);
         var table = new Table().Border(TableBorder.Rounded).Title("ingest summary");
@@ -256,7 +284,8 @@ internal static class IngestCommand
         Row("tokens", p.Tokens.ToString(CultureInfo.InvariantCulture));
         Row("embeddings/s", (p.Chunks / seconds).ToString("F1", CultureInfo.InvariantCulture));
         Row("time", $"{p.Elapsed.TotalSeconds:F2} s");
-        Row("collection", $"{chunks.Collection.Name} ({chunks.Collection.Count} chunks)");
+        Row("collection", $"{chunks.Collection.Name} ({count} chunks)");
+        Row("store", chunks.Backend.Display);
         Row("model", $"{chunks.ModelSpec} ({chunks.Generator!.Dimensions} dims)"); // ingest always opens with a model
         Row("chunker", $"{chunker}, max {maxTokens} tokens");
         AnsiConsole.Write(table);

@@ -6,14 +6,14 @@ using Microsoft.Extensions.Hosting;
 namespace LlamaDb.Cli.Commands;
 
 /// <summary>
-/// <c>llamadb serve</c>: hosts the LlamaDb HTTP server (samples/LlamaDb.Server) over a store folder: OpenAI-compatible
+/// <c>llamadb serve</c>: hosts the LlamaDb HTTP server (samples/LlamaDb.Server) over a store (a folder or PostgreSQL): OpenAI-compatible
 /// embeddings, Cohere-compatible rerank, collections, search, ingestion, /ask and the search page at /.
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
-        var store = new Option<string>("--store") { Description = "The store folder (created if missing). Also LLAMADB_STORE, llamadb.json 'store', LlamaDb:Server:Store." };
+        var store = new Option<string>("--store") { Description = "The store: a folder (created if missing; or hnsw:<dir>), or postgres:<connection-string>. Also LLAMADB_STORE, llamadb.json 'store', LlamaDb:Server:Store." };
         var model = new Option<string>("--model") { Description = "Embedding model: a local folder or a Hugging Face repo id. Also LLAMADB_MODEL, llamadb.json 'model'." };
         var rerank = new Option<string>("--rerank") { Description = "Cross-encoder model folder (or repo id) for /v2/rerank and rerank=true searches. Also LLAMADB_RERANK_MODEL (or LLAMADB_RERANKER), llamadb.json 'rerankModel'." };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:8080 (default http://localhost:5000)." };
@@ -58,7 +58,7 @@ internal static class ServeCommand
             }
 
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            // Ctrl+C / SIGTERM: Kestrel drains, then the store is checkpointed and closed.
+            // Ctrl+C / SIGTERM: Kestrel drains, then a folder store is checkpointed, and the store is closed.
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }));

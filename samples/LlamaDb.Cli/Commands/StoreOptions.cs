@@ -6,7 +6,7 @@ namespace LlamaDb.Cli.Commands;
 /// <summary>Options shared by the store commands (each command gets its own instances).</summary>
 internal static class StoreOptions
 {
-    public static Option<string?> Store() => new("--store", "-s") { Description = "Store folder. Default: LLAMADB_STORE, else \"store\" in llamadb.json." };
+    public static Option<string?> Store() => new("--store", "-s") { Description = "Store: a folder (or hnsw:<dir>), or postgres:<connection-string> (PostgreSQL with pgvector). Default: LLAMADB_STORE, else \"store\" in llamadb.json." };
 
     public static Option<string?> Collection() => new("--collection", "-c") { Description = "Collection name. Default: LLAMADB_COLLECTION, else \"collection\" in llamadb.json." };
 

@@ -1,28 +1,30 @@
 using LlamaDb.Cli.Commands;
-using LlamaDb.Connectors.Hnsw;
 using LlamaDb.Embedders.Onnx;
 using LlamaDb.Retrieval;
+using LlamaDb.Server.Stores;
+using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDb.Cli.Store;
 
-/// <summary>An open store folder and one chunk collection in it, with the embedding model the collection uses.</summary>
+/// <summary>An open store (a folder or PostgreSQL) and one chunk collection in it, with the embedding model the collection uses.</summary>
 internal sealed class ChunkStore : IDisposable
 {
     private readonly OnnxEmbeddingGenerator? _generator;
 
-    private ChunkStore(HnswVectorStore store, HnswCollection<string, ChunkRecord> collection, OnnxEmbeddingGenerator? generator, CollectionManifest? manifest, string modelSpec)
+    private ChunkStore(ChunkStoreBackend backend, VectorStoreCollection<string, ChunkRecord> collection, OnnxEmbeddingGenerator? generator, CollectionManifest? manifest, string modelSpec)
     {
-        Store = store;
+        Backend = backend;
         Collection = collection;
         _generator = generator;
         Manifest = manifest;
         ModelSpec = modelSpec;
     }
 
-    public HnswVectorStore Store { get; }
+    /// <summary>Gets the store; this object owns it.</summary>
+    public ChunkStoreBackend Backend { get; }
 
-    public HnswCollection<string, ChunkRecord> Collection { get; }
+    public VectorStoreCollection<string, ChunkRecord> Collection { get; }
 
     public CollectionManifest? Manifest { get; }
 
@@ -31,10 +33,29 @@ internal sealed class ChunkStore : IDisposable
     /// <summary>Gets the embedding model (null when opened without one, for counts and deletes only).</summary>
     public OnnxEmbeddingGenerator? Generator => _generator;
 
-    public static string CollectionDirectory(string store, string collection) => Path.Combine(store, collection);
+    /// <summary>Opens the store a <c>--store</c> value names (<c>postgres:...</c>, <c>hnsw:&lt;dir&gt;</c> or a folder); no I/O yet.</summary>
+    public static ChunkStoreBackend OpenBackend(string store) =>
+        ChunkStoreBackend.Open(store, new ChunkStoreBackendOptions { GroupCommit = true });
 
-    public static bool CollectionExists(string store, string collection) =>
-        File.Exists(Path.Combine(CollectionDirectory(store, collection), "collection.json"));
+    /// <summary>The manifest of <paramref name="collection"/>, or null when the collection or its manifest does not exist.</summary>
+    public static async Task<CollectionManifest?> ReadManifestAsync(ChunkStoreBackend backend, string collection, CancellationToken cancellationToken) =>
+        await backend.CollectionExistsAsync(collection, cancellationToken)
+            ? CollectionManifest.Parse(await backend.GetManifestAsync(collection, cancellationToken), $"collection '{collection}' in {backend.Display}")
+            : null;
+
+    /// <summary>Fails with a usage error unless <paramref name="collection"/> exists in the store.</summary>
+    public static async Task RequireCollectionAsync(ChunkStoreBackend backend, string collection, CancellationToken cancellationToken)
+    {
+        if (!backend.Exists)
+        {
+            throw new CliUsageException($"Store '{backend.Display}' does not exist; create it with llamadb ingest --store {backend.Display} --collection <name> <paths>.");
+        }
+
+        if (!await backend.CollectionExistsAsync(collection, cancellationToken))
+        {
+            throw new CliUsageException($"Collection '{collection}' does not exist in store '{backend.Display}' (see llamadb collections list --store {backend.Display}).");
+        }
+    }
 
     /// <summary>
     /// Opens an existing collection for searching: the model is <paramref name="modelFlag"/>, else the one the collection
@@ -42,34 +63,34 @@ internal sealed class ChunkStore : IDisposable
     /// </summary>
     public static async Task<ChunkStore> OpenForSearchAsync(string store, string collection, string? modelFlag, string? modelSetting, bool quiet, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(store))
-        {
-            throw new CliUsageException($"Store '{store}' does not exist; create it with llamadb ingest --store {store} --collection <name> <paths>.");
-        }
-
-        if (!CollectionExists(store, collection))
-        {
-            throw new CliUsageException($"Collection '{collection}' does not exist in store '{store}' (see llamadb collections list --store {store}).");
-        }
-
-        CollectionManifest? manifest = CollectionManifest.TryRead(CollectionDirectory(store, collection));
-        string spec = modelFlag ?? manifest?.Model ?? modelSetting
-            ?? throw new CliUsageException($"Collection '{collection}' records no embedding model; pass --model <dir|repo-id>.");
-        OnnxEmbeddingGenerator generator = await LoadModelAsync(spec, quiet, cancellationToken);
+        ChunkStoreBackend backend = OpenBackend(store);
         try
         {
-            CheckDimensions(collection, manifest, generator, spec);
-            return Open(store, collection, generator, manifest, spec, generator.Dimensions);
+            await RequireCollectionAsync(backend, collection, cancellationToken);
+            CollectionManifest? manifest = await ReadManifestAsync(backend, collection, cancellationToken);
+            string spec = modelFlag ?? manifest?.Model ?? modelSetting
+                ?? throw new CliUsageException($"Collection '{collection}' records no embedding model; pass --model <dir|repo-id>.");
+            OnnxEmbeddingGenerator generator = await LoadModelAsync(spec, quiet, cancellationToken);
+            try
+            {
+                CheckDimensions(collection, manifest, generator, spec);
+                return Open(backend, collection, generator, manifest, spec, generator.Dimensions);
+            }
+            catch
+            {
+                generator.Dispose();
+                throw;
+            }
         }
         catch
         {
-            generator.Dispose();
+            backend.Dispose();
             throw;
         }
     }
 
-    /// <summary>Opens (or creates) a collection for ingestion with a loaded model.</summary>
-    public static ChunkStore OpenForIngest(string store, string collection, OnnxEmbeddingGenerator generator, CollectionManifest? manifest, string spec, bool force = false)
+    /// <summary>Opens (or creates) a collection for ingestion with a loaded model; the result owns <paramref name="backend"/> and <paramref name="generator"/>.</summary>
+    public static ChunkStore OpenForIngest(ChunkStoreBackend backend, string collection, OnnxEmbeddingGenerator generator, CollectionManifest? manifest, string spec, bool force = false)
     {
         CheckDimensions(collection, manifest, generator, spec);
         if (!force && manifest is not null && !SameModel(manifest, generator, spec))
@@ -81,17 +102,19 @@ internal sealed class ChunkStore : IDisposable
                 + "ingest into a new collection, or pass --force to re-embed every document with the new one.");
         }
 
-        Directory.CreateDirectory(store);
-        return Open(store, collection, generator, manifest, spec, generator.Dimensions);
+        return Open(backend, collection, generator, manifest, spec, generator.Dimensions);
     }
 
-    /// <summary>Opens an existing collection without a model (counts, info); searching it would fail.</summary>
-    public static ChunkStore OpenWithoutModel(string store, string collection)
+    /// <summary>Opens an existing collection without a model (counts, info); searching it would fail. The result owns <paramref name="backend"/>.</summary>
+    public static async Task<ChunkStore> OpenWithoutModelAsync(ChunkStoreBackend backend, string collection, CancellationToken cancellationToken)
     {
-        CollectionManifest? manifest = CollectionManifest.TryRead(CollectionDirectory(store, collection))
-            ?? throw new CliUsageException($"Collection '{collection}' in '{store}' has no {CollectionManifest.FileName} (it was not made by llamadb ingest).");
-        return Open(store, collection, null, manifest, manifest.Model, manifest.Dimensions);
+        CollectionManifest manifest = await ReadManifestAsync(backend, collection, cancellationToken)
+            ?? throw new CliUsageException($"Collection '{collection}' in '{backend.Display}' has no model record ({CollectionManifest.FileName} in a folder store; it was not made by llamadb ingest).");
+        return Open(backend, collection, null, manifest, manifest.Model, manifest.Dimensions);
     }
+
+    /// <summary>The number of chunks in the collection.</summary>
+    public Task<long> CountAsync(CancellationToken cancellationToken) => ChunkStoreBackend.CountAsync(Collection, cancellationToken);
 
     public static async Task<OnnxEmbeddingGenerator> LoadModelAsync(string spec, bool quiet, CancellationToken cancellationToken)
     {
@@ -102,7 +125,7 @@ internal sealed class ChunkStore : IDisposable
     public void Dispose()
     {
         Collection.Dispose();
-        Store.Dispose();
+        Backend.Dispose();
         _generator?.Dispose();
     }
 
@@ -134,29 +157,14 @@ internal sealed class ChunkStore : IDisposable
         }
     }
 
-    private static ChunkStore Open(string store, string collection, OnnxEmbeddingGenerator? generator, CollectionManifest? manifest, string spec, int dimensions)
+    private static ChunkStore Open(ChunkStoreBackend backend, string collection, OnnxEmbeddingGenerator? generator, CollectionManifest? manifest, string spec, int dimensions)
     {
-        var vectorStore = new HnswVectorStore(store);
-        try
-        {
-            var options = new HnswCollectionOptions
-            {
-                Definition = ChunkRecordDefinition.Create(dimensions),
-                EmbeddingGenerator = generator ?? (IEmbeddingGenerator)new UnavailableEmbeddingGenerator(),
-                Durability = HnswDurability.GroupCommit,
-            };
-            HnswCollection<string, ChunkRecord> chunks = vectorStore.GetCollection<string, ChunkRecord>(collection, options);
-            return new ChunkStore(vectorStore, chunks, generator, manifest, spec);
-        }
-        catch
-        {
-            vectorStore.Dispose();
-            throw;
-        }
+        VectorStoreCollection<string, ChunkRecord> chunks = backend.GetChunks(collection, dimensions, generator ?? (IEmbeddingGenerator)new UnavailableEmbeddingGenerator());
+        return new ChunkStore(backend, chunks, generator, manifest, spec);
     }
 
     /// <summary>Stands in for the model when a collection is opened only to count or describe it.</summary>
-    private sealed class UnavailableEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+    internal sealed class UnavailableEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("This command opened the collection without its embedding model.");

@@ -4,13 +4,14 @@ using System.Text.Json.Serialization;
 namespace LlamaDb.Cli.Store;
 
 /// <summary>
-/// What a collection was built with, kept as <c>embedding.json</c> in the collection's folder next to the store's own
-/// files: the embedding model (as given: a folder or a repo id), its dimensions and the chunking settings. Search and ask
-/// load the same model unless <c>--model</c> overrides it.
+/// What a collection was built with: the embedding model (as given: a folder or a repo id), its dimensions and the
+/// chunking settings. A folder store keeps it as <c>embedding.json</c> in the collection's folder next to the store's own
+/// files; PostgreSQL keeps it as the table's collection metadata. Search and ask load the same model unless
+/// <c>--model</c> overrides it.
 /// </summary>
 internal sealed record CollectionManifest
 {
-    public const string FileName = "embedding.json";
+    public const string FileName = LlamaDb.Server.Stores.FolderChunkStoreBackend.ManifestFile;
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -49,34 +50,25 @@ internal sealed record CollectionManifest
     /// <summary>Gets when the collection was last ingested into.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
-    public static string PathFor(string collectionDirectory) => Path.Combine(collectionDirectory, FileName);
-
-    /// <summary>Reads the manifest of a collection folder, or null when it has none.</summary>
-    public static CollectionManifest? TryRead(string collectionDirectory)
+    /// <summary>Reads a manifest's JSON (<paramref name="where"/> names it in errors), or null for none.</summary>
+    public static CollectionManifest? Parse(string? json, string where)
     {
-        string path = PathFor(collectionDirectory);
-        if (!File.Exists(path))
+        if (json is null)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<CollectionManifest>(File.ReadAllText(path), s_json)
-                ?? throw new InvalidDataException($"'{path}' is empty.");
+            return JsonSerializer.Deserialize<CollectionManifest>(json, s_json)
+                ?? throw new InvalidDataException($"The collection's model record ({where}) is empty.");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"The collection's model record '{path}' is not valid JSON: {ex.Message}", ex);
+            throw new InvalidDataException($"The collection's model record ({where}) is not valid JSON: {ex.Message}", ex);
         }
     }
 
-    /// <summary>Writes the manifest to a temporary file and renames it into place.</summary>
-    public void Write(string collectionDirectory)
-    {
-        string path = PathFor(collectionDirectory);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, s_json));
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>The manifest as JSON (camelCase, indented).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using LlamaDb.Connectors.Hnsw;
 using LlamaDb.Retrieval;
 using LlamaDb.Server.Contracts;
 using LlamaDb.Server.Hosting;
@@ -8,7 +7,7 @@ using LlamaDb.VectorData;
 
 namespace LlamaDb.Server.Endpoints;
 
-/// <summary>Collections of chunks over the embedded store: create, info, delete, records, search and document ingestion.</summary>
+/// <summary>Collections of chunks over the store (a folder or PostgreSQL): create, info, delete, records, search and document ingestion.</summary>
 internal static class CollectionEndpoints
 {
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -67,15 +66,15 @@ internal static class CollectionEndpoints
             RequestChecks.NonEmptyText(runtime.Limits, records[i].Text, $"'records[{i}].text'");
         }
 
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         await collection.UpsertAsync(records.Select(r => r.ToRecord()), context.RequestAborted);
-        return Results.Json(new { upserted = records.Count, count = collection.Count }, JsonBody.Options);
+        return Results.Json(new { upserted = records.Count, count = await runtime.Collections.CountAsync(collection, context.RequestAborted) }, JsonBody.Options);
     }
 
     private static async Task<IResult> GetRecordsAsync(string name, HttpContext context, ServerRuntime runtime)
     {
         List<string> ids = await ReadIdsAsync(context, runtime);
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         var found = new List<RecordDto>();
         await foreach (ChunkRecord record in collection.GetAsync(ids, cancellationToken: context.RequestAborted))
         {
@@ -88,9 +87,9 @@ internal static class CollectionEndpoints
     private static async Task<IResult> DeleteRecordsAsync(string name, HttpContext context, ServerRuntime runtime)
     {
         List<string> ids = await ReadIdsAsync(context, runtime);
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         await collection.DeleteAsync(ids, context.RequestAborted);
-        return Results.Json(new { deleted = ids.Count, count = collection.Count }, JsonBody.Options);
+        return Results.Json(new { deleted = ids.Count, count = await runtime.Collections.CountAsync(collection, context.RequestAborted) }, JsonBody.Options);
     }
 
     private static async Task<IResult> SearchAsync(string name, HttpContext context, ServerRuntime runtime)
@@ -98,7 +97,7 @@ internal static class CollectionEndpoints
         SearchRequest request = await JsonBody.ReadAsync<SearchRequest>(context, runtime.Limits);
         string query = RequestChecks.NonEmptyText(runtime.Limits, request.Query, "'query'");
         RetrievalOptions options = RetrievalOptionsFor(runtime, request.Mode, request.Top, 10, request.Candidates, request.Filter, request.Rerank);
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         var retriever = new Retriever(collection, runtime.Reranker, runtime.Embedder, new RetrieverOptions { ThrowOnRerankFailure = true });
         long started = Stopwatch.GetTimestamp();
         IReadOnlyList<RetrievedChunk> chunks = await retriever.RetrieveAsync(query, options, context.RequestAborted);
@@ -188,7 +187,7 @@ internal static class CollectionEndpoints
             chunkerOptions.OverlapTokens = overlap >= 0 && overlap < chunkerOptions.MaxTokens ? overlap : throw ProblemException.BadRequest($"'overlapTokens' must be between 0 and maxTokens - 1; it is {overlap}.");
         }
 
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, context.RequestAborted);
         var ingestion = new IngestionOptions { Force = force };
         long started = Stopwatch.GetTimestamp();
         var results = new List<IngestionResult>();
@@ -212,7 +211,7 @@ internal static class CollectionEndpoints
             chunks = results.Sum(r => r.Progress.Chunks),
             deleted = results.Sum(r => r.Progress.ChunksDeleted),
             tokens = results.Sum(r => r.Progress.Tokens),
-            count = collection.Count,
+            count = await runtime.Collections.CountAsync(collection, context.RequestAborted),
             elapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
             failures = results.SelectMany(r => r.Failures).Select(f => new { documentId = f.DocumentId, source = f.Source, message = f.Message }),
         }, JsonBody.Options);
@@ -245,12 +244,13 @@ internal static class CollectionEndpoints
 
     private static async Task<object> InfoOfAsync(ServerRuntime runtime, string name, CancellationToken cancellationToken)
     {
-        HnswCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, cancellationToken);
+        VectorStoreCollection<string, ChunkRecord> collection = await runtime.Collections.GetAsync(name, cancellationToken);
         CollectionModelInfo? model = await runtime.Collections.ReadModelFileAsync(name, cancellationToken);
+        long count = await runtime.Collections.CountAsync(collection, cancellationToken);
         return new
         {
             name,
-            count = collection.Count,
+            count,
             model = model?.Model,
             dimensions = model?.Dimensions ?? runtime.Dimensions,
             createdAt = model?.CreatedAt,

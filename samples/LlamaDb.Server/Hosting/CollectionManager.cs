@@ -1,34 +1,34 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using LlamaDb.Connectors.Hnsw;
 using LlamaDb.Retrieval;
+using LlamaDb.Server.Stores;
 using LlamaDb.VectorData;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDb.Server.Hosting;
 
 /// <summary>
-/// The <see cref="ChunkRecord"/> collections of one embedded store. Each collection folder also holds
-/// <c>embedding.json</c> (the embedding model and dimensions it was built with), written when it is created.
+/// The <see cref="ChunkRecord"/> collections of one store (the embedded folder store or PostgreSQL). Each collection
+/// also keeps its model record (the embedding model and dimensions it was built with; <c>embedding.json</c> in a
+/// folder store, the table's metadata in PostgreSQL), written when it is created.
 /// </summary>
 internal sealed partial class CollectionManager : IAsyncDisposable
 {
-    public const string ModelFile = "embedding.json";
-
-    private readonly HnswVectorStore _store;
+    private readonly ChunkStoreBackend _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
-    private readonly ConcurrentDictionary<string, HnswCollection<string, ChunkRecord>> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VectorStoreCollection<string, ChunkRecord>> _open = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _createGate = new(1, 1);
     private readonly ILogger _logger;
 
-    public CollectionManager(string storePath, IEmbeddingGenerator<string, Embedding<float>> embedder, string modelId, int dimensions, ILoggerFactory loggerFactory, string? modelPath = null)
+    /// <summary>Creates the manager over <paramref name="store"/>, which it owns.</summary>
+    public CollectionManager(ChunkStoreBackend store, IEmbeddingGenerator<string, Embedding<float>> embedder, string modelId, int dimensions, ILoggerFactory loggerFactory, string? modelPath = null)
     {
         _embedder = embedder;
         ModelId = modelId;
         ModelPath = modelPath;
         Dimensions = dimensions;
         _logger = loggerFactory.CreateLogger<CollectionManager>();
-        _store = new HnswVectorStore(storePath, new HnswVectorStoreOptions { EmbeddingGenerator = embedder, LoggerFactory = loggerFactory });
+        _store = store;
         Definition = ChunkRecordDefinition.Create(dimensions);
     }
 
@@ -41,18 +41,14 @@ internal sealed partial class CollectionManager : IAsyncDisposable
 
     public VectorStoreCollectionDefinition Definition { get; }
 
-    public string StorePath => _store.RootPath;
+    /// <summary>Gets the store as shown to people (never a password).</summary>
+    public string StoreDisplay => _store.Display;
 
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        await foreach (string name in _store.ListCollectionNamesAsync(cancellationToken))
-        {
-            names.Add(name);
-        }
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => _store.ListAsync(cancellationToken);
 
-        return names;
-    }
+    /// <summary>The number of records in an open collection.</summary>
+    public Task<long> CountAsync(VectorStoreCollection<string, ChunkRecord> collection, CancellationToken cancellationToken) =>
+        ChunkStoreBackend.CountAsync(collection, cancellationToken);
 
     /// <summary>Creates <paramref name="name"/>; false when it already exists.</summary>
     public async Task<bool> CreateAsync(string name, CancellationToken cancellationToken)
@@ -66,7 +62,7 @@ internal sealed partial class CollectionManager : IAsyncDisposable
                 return false;
             }
 
-            HnswCollection<string, ChunkRecord> collection = NewCollection(name);
+            VectorStoreCollection<string, ChunkRecord> collection = NewCollection(name);
             await collection.EnsureCollectionExistsAsync(cancellationToken);
             await WriteModelFileAsync(name, cancellationToken);
             _open[name] = collection;
@@ -79,10 +75,10 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     }
 
     /// <summary>The open collection <paramref name="name"/>; 404 when it does not exist, 409 when it is not a chunk collection of this model's dimensions.</summary>
-    public async Task<HnswCollection<string, ChunkRecord>> GetAsync(string name, CancellationToken cancellationToken)
+    public async Task<VectorStoreCollection<string, ChunkRecord>> GetAsync(string name, CancellationToken cancellationToken)
     {
         ValidateName(name);
-        if (_open.TryGetValue(name, out HnswCollection<string, ChunkRecord>? open) && await _store.CollectionExistsAsync(name, cancellationToken))
+        if (_open.TryGetValue(name, out VectorStoreCollection<string, ChunkRecord>? open) && await _store.CollectionExistsAsync(name, cancellationToken))
         {
             return open;
         }
@@ -93,10 +89,11 @@ internal sealed partial class CollectionManager : IAsyncDisposable
             throw ProblemException.NotFound($"Collection '{name}' does not exist; create it with POST /v1/collections.");
         }
 
-        HnswCollection<string, ChunkRecord> collection = _open.GetOrAdd(name, NewCollection);
+        VectorStoreCollection<string, ChunkRecord> collection = _open.GetOrAdd(name, NewCollection);
         try
         {
-            _ = collection.Count; // opens the engine and checks the stored schema against ChunkRecord with our dimensions
+            // Opens the collection and checks the stored schema (folder) or table (PostgreSQL) against ChunkRecord with our dimensions.
+            _ = await CountAsync(collection, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or ObjectDisposedException or IOException)
         {
@@ -150,7 +147,7 @@ internal sealed partial class CollectionManager : IAsyncDisposable
                 return false;
             }
 
-            await _store.EnsureCollectionDeletedAsync(name, cancellationToken);
+            await _store.DeleteAsync(name, cancellationToken);
             return true;
         }
         finally
@@ -159,39 +156,38 @@ internal sealed partial class CollectionManager : IAsyncDisposable
         }
     }
 
-    /// <summary>The model file of <paramref name="name"/>, or null for a collection made by something else.</summary>
+    /// <summary>The model record of <paramref name="name"/>, or null for a collection made by something else.</summary>
     public async Task<CollectionModelInfo?> ReadModelFileAsync(string name, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(_store.RootPath, name, ModelFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        await using FileStream stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<CollectionModelInfo>(stream, JsonBody.Options, cancellationToken);
+        string? json = await _store.GetManifestAsync(name, cancellationToken);
+        return json is null ? null : JsonSerializer.Deserialize<CollectionModelInfo>(json, JsonBody.Options);
     }
 
     /// <summary>How long shutdown may spend checkpointing all collections.</summary>
     public static readonly TimeSpan CheckpointTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Checkpoints every open collection at shutdown. <paramref name="shutdownToken"/> is not used: the host cancels it
+    /// Checkpoints every open collection of a folder store at shutdown (PostgreSQL has nothing to checkpoint). <paramref name="shutdownToken"/> is not used: the host cancels it
     /// when its own shutdown timeout ends, often before the store's turn; a bounded timeout of our own limits the work
     /// instead, and a collection that cannot finish keeps its writes in its log.
     /// </summary>
     public async Task CheckpointAllAsync(CancellationToken shutdownToken)
     {
         _ = shutdownToken;
+        if (!_store.Checkpoints)
+        {
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(CheckpointTimeout);
-        foreach ((string name, HnswCollection<string, ChunkRecord> collection) in _open)
+        foreach ((string name, VectorStoreCollection<string, ChunkRecord> collection) in _open)
         {
             try
             {
                 if (await _store.CollectionExistsAsync(name, timeout.Token))
                 {
-                    await collection.CheckpointAsync(timeout.Token);
-                    LogCheckpointed(_logger, name, collection.Count);
+                    await _store.CheckpointAsync(collection, timeout.Token);
+                    LogCheckpointed(_logger, name, await CountAsync(collection, timeout.Token));
                 }
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
@@ -209,8 +205,7 @@ internal sealed partial class CollectionManager : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private HnswCollection<string, ChunkRecord> NewCollection(string name) =>
-        _store.GetCollection<string, ChunkRecord>(name, new HnswCollectionOptions { Definition = Definition, EmbeddingGenerator = _embedder });
+    private VectorStoreCollection<string, ChunkRecord> NewCollection(string name) => _store.GetChunks(name, Dimensions, _embedder);
 
     /// <summary>
     /// 409 when the collection records another embedding model than the one this server runs: vectors of one model
@@ -244,13 +239,8 @@ internal sealed partial class CollectionManager : IAsyncDisposable
         }
     }
 
-    private async Task WriteModelFileAsync(string name, CancellationToken cancellationToken)
-    {
-        string path = Path.Combine(_store.RootPath, name, ModelFile);
-        string temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new CollectionModelInfo(ModelPath ?? ModelId, Dimensions, DateTimeOffset.UtcNow) { ModelPath = ModelPath, ModelId = ModelId }, JsonBody.Options), cancellationToken);
-        File.Move(temp, path, overwrite: true);
-    }
+    private Task WriteModelFileAsync(string name, CancellationToken cancellationToken) =>
+        _store.SetManifestAsync(name, JsonSerializer.Serialize(new CollectionModelInfo(ModelPath ?? ModelId, Dimensions, DateTimeOffset.UtcNow) { ModelPath = ModelPath, ModelId = ModelId }, JsonBody.Options), cancellationToken);
 
     private static void ValidateName(string name)
     {
@@ -261,14 +251,14 @@ internal sealed partial class CollectionManager : IAsyncDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpointed collection {Name} ({Count} records)")]
-    private static partial void LogCheckpointed(ILogger logger, string name, int count);
+    private static partial void LogCheckpointed(ILogger logger, string name, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not checkpoint collection {Name} at shutdown; its log still holds the writes")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception ex, string name);
 }
 
 /// <summary>
-/// What <c>embedding.json</c> records (the file <c>llamadb ingest</c> writes too): <c>model</c> is a loadable spec (a
+/// What a collection's model record holds (<c>embedding.json</c> in a folder store; the same record <c>llamadb ingest</c> writes): <c>model</c> is a loadable spec (a
 /// folder path or hub repo id), <c>modelPath</c> the folder, <c>modelId</c> the model's own id.
 /// </summary>
 internal sealed record CollectionModelInfo(string Model, int Dimensions, DateTimeOffset CreatedAt)

@@ -3,6 +3,7 @@ using LlamaDb.Embedders.Onnx;
 using LlamaDb.Embedders.Onnx.Hub;
 using LlamaDb.Retrieval;
 using LlamaDb.Retrieval.Onnx;
+using LlamaDb.Server.Stores;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDb.Server.Hosting;
@@ -95,15 +96,27 @@ internal sealed partial class ServerRuntime(ServerSettings settings, LlamaDbServ
             ChatClient = client;
         }
 
-        _collections = new CollectionManager(Settings.StorePath, _embedder, ModelId, Dimensions, loggerFactory, ModelPath);
-        LogStarted(_logger, Settings.StorePath, ModelId, Dimensions, RerankerModelId ?? "none", ChatClient is not null);
+        ChunkStoreBackend store = ChunkStoreBackend.Open(Settings.StorePath, new ChunkStoreBackendOptions { LoggerFactory = loggerFactory });
+        try
+        {
+            // A PostgreSQL server that does not answer fails the start, like a missing model, instead of every request.
+            await store.ProbeAsync(cancellationToken);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        _collections = new CollectionManager(store, _embedder, ModelId, Dimensions, loggerFactory, ModelPath);
+        LogStarted(_logger, store.Display, ModelId, Dimensions, RerankerModelId ?? "none", ChatClient is not null);
         if (Settings.ApiKeys.Count == 0)
         {
             LogOpen(_logger);
         }
     }
 
-    /// <summary>Checkpoints every open collection (snapshots replace the log), so the next start is fast and nothing waits in the log.</summary>
+    /// <summary>Checkpoints every open collection of a folder store (snapshots replace the log), so the next start is fast and nothing waits in the log.</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => _collections?.CheckpointAllAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()

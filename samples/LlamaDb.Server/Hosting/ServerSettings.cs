@@ -73,7 +73,7 @@ internal sealed class ServerSettings
         limits.Validate();
 
         string store = options.StorePath ?? NonEmpty(server["Store"])
-            ?? throw new InvalidOperationException("No store folder: pass --store <dir>, or set LlamaDb:Server:Store or LLAMADB_STORE.");
+            ?? throw new InvalidOperationException("No store: pass --store <dir|postgres:connection-string>, or set LlamaDb:Server:Store or LLAMADB_STORE.");
 
         string? endpoint = NonEmpty(chat["Endpoint"]);
         Uri? chatEndpoint = null;

@@ -155,6 +155,37 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Every record, in pages of up to <paramref name="batchSize"/> in slot order, in one pass (for bulk copies such as
+    /// <c>llamadb migrate</c>). Records written or deleted while it runs may or may not be seen; a compaction meanwhile
+    /// renumbers slots, so copy from a collection nothing writes to.
+    /// </summary>
+    internal async IAsyncEnumerable<IReadOnlyList<TRecord>> ReadAllAsync(int batchSize, bool includeVectors, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        await Task.CompletedTask.ConfigureAwait(false); // async only to match the contract's enumerations; reads are in memory
+        int slot = 0;
+        // Bounded: every page advances the slot past what it read, and slots end at the engine's slot limit.
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (List<EngineRecord> records, int next) = Engine.ScanFrom(slot, batchSize, includeVectors);
+            if (records.Count == 0)
+            {
+                yield break;
+            }
+
+            var page = new List<TRecord>(records.Count);
+            foreach (EngineRecord record in records)
+            {
+                page.Add(ToRecord(record, includeVectors));
+            }
+
+            yield return page;
+            slot = next;
+        }
+    }
+
     /// <inheritdoc />
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {

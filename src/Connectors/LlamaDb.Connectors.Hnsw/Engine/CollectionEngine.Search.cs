@@ -119,6 +119,37 @@ internal sealed partial class CollectionEngine
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="top"/> live records from slot <paramref name="fromSlot"/> on, in slot order, and the slot to
+    /// continue from: one pass over the collection in pages, for bulk copies (a filtered <see cref="Scan"/> with a skip
+    /// would rescan the skipped slots for every page).
+    /// </summary>
+    public (List<EngineRecord> Records, int NextSlot) ScanFrom(int fromSlot, int top, bool includeVectors)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromSlot);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
+        var results = new List<EngineRecord>(Math.Min(top, 1024));
+        _state.EnterReadLock();
+        try
+        {
+            int slot = fromSlot;
+            for (; slot < _slotLimit && results.Count < top; slot++)
+            {
+                if (Materialize(slot, includeVectors) is { } record)
+                {
+                    results.Add(record);
+                }
+            }
+
+            return (results, slot);
+        }
+        finally
+        {
+            _state.ExitReadLock();
+        }
+    }
+
     /// <summary>Records matching <paramref name="filter"/> in slot order, after <paramref name="skip"/>, at most <paramref name="top"/>.</summary>
     public List<EngineRecord> Scan(FilterNode filter, int top, int skip, Func<DataPropertyModel, int> dataIndexOf, bool includeVectors)
     {
