@@ -242,21 +242,10 @@ public sealed class HnswCollection<TKey, TRecord> : VectorStoreCollection<TKey, 
             VectorPropertyModel property = _model.VectorProperties[v];
             if (property.RequiresEmbedding)
             {
-                var inputs = new List<object?>();
-                var positions = new List<int>();
-                for (int i = 0; i < list.Count; i++)
+                ReadOnlyMemory<float>?[] embedded = await property.GenerateRecordEmbeddingsAsync(list, cancellationToken).ConfigureAwait(false);
+                for (int i = 0; i < embedded.Length; i++)
                 {
-                    if (property.GetValue(list[i]) is { } input)
-                    {
-                        inputs.Add(input);
-                        positions.Add(i);
-                    }
-                }
-
-                IReadOnlyList<ReadOnlyMemory<float>> embedded = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
-                for (int j = 0; j < positions.Count; j++)
-                {
-                    vectors[positions[j]][_vectorIndex[property]] = embedded[j].ToArray();
+                    vectors[i][_vectorIndex[property]] = embedded[i]?.ToArray();
                 }
             }
             else

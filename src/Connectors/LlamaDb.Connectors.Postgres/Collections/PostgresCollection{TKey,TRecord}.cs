@@ -710,21 +710,10 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         var result = new object?[records.Count];
         if (property.RequiresEmbedding)
         {
-            var inputs = new List<object?>();
-            var positions = new List<int>();
-            for (int i = 0; i < records.Count; i++)
+            ReadOnlyMemory<float>?[] embedded = await property.GenerateRecordEmbeddingsAsync(records, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < embedded.Length; i++)
             {
-                if (property.GetValue(records[i]) is { } input)
-                {
-                    inputs.Add(input);
-                    positions.Add(i);
-                }
-            }
-
-            IReadOnlyList<ReadOnlyMemory<float>> embedded = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
-            for (int j = 0; j < positions.Count; j++)
-            {
-                result[positions[j]] = CheckFinite(property, embedded[j].ToArray(), positions[j]);
+                result[i] = embedded[i] is { } vector ? CheckFinite(property, vector.ToArray(), i) : null;
             }
 
             return result;

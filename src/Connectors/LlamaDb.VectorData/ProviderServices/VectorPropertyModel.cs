@@ -62,6 +62,34 @@ public sealed class VectorPropertyModel(string modelName, string storageName, Ty
         return vectors;
     }
 
+    /// <summary>
+    /// Embeds this property's input on each of <paramref name="records"/> in one batched call; the result has one entry
+    /// per record, null where the record's input is null.
+    /// </summary>
+    public async Task<ReadOnlyMemory<float>?[]> GenerateRecordEmbeddingsAsync(IReadOnlyList<object> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var inputs = new List<object?>();
+        var positions = new List<int>();
+        for (int i = 0; i < records.Count; i++)
+        {
+            if (GetValue(records[i]) is { } input)
+            {
+                inputs.Add(input);
+                positions.Add(i);
+            }
+        }
+
+        IReadOnlyList<ReadOnlyMemory<float>> embedded = await GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
+        var result = new ReadOnlyMemory<float>?[records.Count];
+        for (int j = 0; j < positions.Count; j++)
+        {
+            result[positions[j]] = embedded[j];
+        }
+
+        return result;
+    }
+
     /// <summary>Checks a vector's length against <see cref="Dimensions"/>.</summary>
     public ReadOnlyMemory<float> CheckDimensions(ReadOnlyMemory<float> vector)
     {
