@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using LlamaDb.Connectors.Hnsw;
+using LlamaDb.Connectors.Postgres;
 using LlamaDb.VectorData;
 
 namespace LlamaDb.Cli.Store;
@@ -10,8 +11,7 @@ internal static class StoredChunkReader
 {
     /// <summary>
     /// Every record of <paramref name="collection"/> in pages of <paramref name="batchSize"/>. The embedded store reads its
-    /// slots in one pass; other stores page with <c>Skip</c> over a match-all filter (PostgreSQL orders by key, so pages
-    /// are stable while nothing writes to the collection).
+    /// slots in one pass, PostgreSQL pages by key range; other stores page with <c>Skip</c> over a match-all filter.
     /// </summary>
     public static async IAsyncEnumerable<IReadOnlyList<Dictionary<string, object?>>> ReadAllAsync(
         VectorStoreCollection<object, Dictionary<string, object?>> collection, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -21,6 +21,17 @@ internal static class StoredChunkReader
         if (collection is HnswCollection<object, Dictionary<string, object?>> folder)
         {
             await foreach (IReadOnlyList<Dictionary<string, object?>> page in folder.ReadAllAsync(batchSize, includeVectors: true, cancellationToken).ConfigureAwait(false))
+            {
+                yield return page;
+            }
+
+            yield break;
+        }
+
+        if (collection is PostgresCollection<object, Dictionary<string, object?>> table)
+        {
+            // Key-range pages (one index scan over the table), not OFFSET pages that rescan every earlier row.
+            await foreach (IReadOnlyList<Dictionary<string, object?>> page in table.ReadAllAsync(batchSize, includeVectors: true, cancellationToken).ConfigureAwait(false))
             {
                 yield return page;
             }

@@ -175,9 +175,21 @@ public sealed class PostgresCollectionTests(PostgresServerFixture fixture) : ICl
             await command.ExecuteNonQueryAsync();
         }
 
-        Assert.True(await store.CollectionExistsAsync(other));
+        // Someone else's table is not a collection: not listed, not "existing", never dropped or adopted.
+        Assert.False(await store.CollectionExistsAsync(other));
         Assert.DoesNotContain(other, await store.ListCollectionNamesAsync().ToListAsync());
-        await store.EnsureCollectionDeletedAsync(other);
+        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(() => store.EnsureCollectionDeletedAsync(other));
+        Assert.Contains("not a LlamaDb collection", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetCollection<int, ProductRecord>(other).EnsureCollectionExistsAsync());
+        await using (NpgsqlCommand count = dataSource.CreateCommand($"SELECT count(*) FROM public.\"{other}\""))
+        {
+            Assert.Equal(0L, await count.ExecuteScalarAsync());
+        }
+
+        await using (NpgsqlCommand drop = dataSource.CreateCommand($"DROP TABLE public.\"{other}\""))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     [Fact]

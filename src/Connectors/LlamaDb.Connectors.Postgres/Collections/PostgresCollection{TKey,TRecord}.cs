@@ -45,7 +45,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             throw new InvalidOperationException($"The collection's key type is {typeof(TKey).Name}, but the record's key property '{_model.KeyProperty.ModelName}' is {_model.KeyProperty.Type.Name}.");
         }
 
-        _table = new TableMapping(store.Options.Schema, name, _model, _options);
+        _table = new TableMapping(store.Schema, name, _model, _options);
     }
 
     /// <inheritdoc />
@@ -74,6 +74,47 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         }
 
         _table.VectorSchema = await _store.GetVectorSchemaAsync(cancellationToken).ConfigureAwait(false);
+        (bool exists, bool isCollection) = await _store.GetTableStateAsync(Name, cancellationToken).ConfigureAwait(false);
+        if (exists && !isCollection)
+        {
+            throw _store.NotACollection(Name);
+        }
+
+        HashSet<string> existingIndexes = [];
+        if (exists)
+        {
+            // The shape first, so a table of other dimensions gets the mismatch error rather than a failing CREATE INDEX.
+            _verified = false;
+            await VerifyAsync(cancellationToken).ConfigureAwait(false);
+            existingIndexes = await Executor.RunAsync(Name, "EnsureCollectionExists", async (connection, ct) =>
+            {
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                NpgsqlCommand command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = "SELECT indexname FROM pg_indexes WHERE schemaname = @schema AND tablename = @table";
+                    command.Parameters.AddWithValue("schema", _table.Schema);
+                    command.Parameters.AddWithValue("table", Name);
+                    NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            names.Add(reader.GetString(0));
+                        }
+                    }
+                }
+
+                return names;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        List<string> missingIndexes = [.. _table.IndexStatements().Where(i => !existingIndexes.Contains(i.Name)).Select(i => i.Statement)];
+        if (exists && missingIndexes.Count == 0)
+        {
+            return; // nothing to create: no DDL, so a role with only DML privileges can call this
+        }
+
         await Executor.RunAsync(Name, "EnsureCollectionExists", async (connection, ct) =>
         {
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -81,7 +122,20 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             {
                 // Serializes concurrent creators of the same table (CREATE TABLE IF NOT EXISTS can still race on pg_type).
                 await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext(@name))", [new NpgsqlParameter("name", _table.Table)], ct).ConfigureAwait(false);
-                foreach (string statement in _table.CreateStatements())
+                await ExecuteAsync(connection, _table.CreateTableStatement(), [], ct).ConfigureAwait(false);
+
+                // Mark the table as a collection unless it already is (keeping metadata stored after the marker). COMMENT
+                // takes no parameters, so the server builds the statement (format %L).
+                string? comment = await ScalarAsync<string?>(connection, """
+                    SELECT format('COMMENT ON TABLE %s IS %L', t::text, @marker) FROM to_regclass(@table) AS t
+                    WHERE coalesce(split_part(obj_description(t, 'pg_class'), E'\n', 1), '') <> @marker
+                    """, [new NpgsqlParameter("table", _table.Table), new NpgsqlParameter("marker", TableMapping.CommentMarker)], ct).ConfigureAwait(false);
+                if (comment is not null)
+                {
+                    await ExecuteAsync(connection, comment, [], ct).ConfigureAwait(false);
+                }
+
+                foreach (string statement in missingIndexes)
                 {
                     await ExecuteAsync(connection, statement, [], ct).ConfigureAwait(false);
                 }
@@ -162,6 +216,42 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         foreach (TRecord record in records)
         {
             yield return record;
+        }
+    }
+
+    /// <summary>
+    /// Every record in key order, in pages of <paramref name="batchSize"/>, each page read by key range
+    /// (<c>WHERE key &gt; last ORDER BY key LIMIT n</c>), so reading a large collection costs one index scan, not
+    /// <c>OFFSET</c> rescans. Records written meanwhile may or may not be seen.
+    /// </summary>
+    internal async IAsyncEnumerable<IReadOnlyList<TRecord>> ReadAllAsync(int batchSize, bool includeVectors, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        await VerifyAsync(cancellationToken).ConfigureAwait(false);
+        string a = TableMapping.Alias;
+        string first = $"SELECT {_table.SelectList(includeVectors)} FROM {_table.Table} AS {a} ORDER BY {a}.{_table.KeyColumn} LIMIT @n";
+        string next = $"SELECT {_table.SelectList(includeVectors)} FROM {_table.Table} AS {a} WHERE {a}.{_table.KeyColumn} > @last ORDER BY {a}.{_table.KeyColumn} LIMIT @n";
+        object? last = null;
+        while (true)
+        {
+            var parameters = new List<NpgsqlParameter> { new("n", NpgsqlDbType.Integer) { Value = batchSize } };
+            if (last is not null)
+            {
+                parameters.Add(new NpgsqlParameter("last", PgTypes.DbType(_table.KeyElement)) { Value = PgTypes.ToDb(last) });
+            }
+
+            List<TRecord> page = await Executor.RunAsync(Name, "ReadAll", (connection, ct) =>
+                ReadRecordsAsync(connection, last is null ? first : next, parameters, includeVectors, ct), cancellationToken).ConfigureAwait(false);
+            if (page.Count > 0)
+            {
+                yield return page;
+                last = CheckKey(_model.KeyProperty.GetValue(page[^1])!, 0); // keys read back are never null
+            }
+
+            if (page.Count < batchSize)
+            {
+                yield break;
+            }
         }
     }
 
@@ -297,8 +387,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         {
             // The index orders by the compact expression (half floats or sign bits); the best candidates (at least the
             // ef_search the graph visits anyway) are rescored exactly with the stored vectors.
-            candidates = Math.Min(1000, Math.Max(checked(wanted * _options.Oversampling), efBase));
-            candidates = Math.Max(candidates, wanted);
+            candidates = Math.Max(checked(wanted * _options.Oversampling), efBase);
             string coarse = $"{column.IndexExpression($"{TableMapping.Alias}.{column.Column}")} {column.IndexOperator} {column.IndexExpression(column.QueryCast("@q"))}";
             sql = $"SELECT * FROM (SELECT {_table.SelectList(includeVectors)}, {distance} AS {DistanceAlias} FROM {_table.Table} AS {TableMapping.Alias} WHERE {where} ORDER BY {coarse} LIMIT @candidates) AS c ORDER BY {DistanceAlias} LIMIT @wanted";
         }
@@ -310,12 +399,16 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Integer) { Value = wanted });
         parameters.Add(new NpgsqlParameter("candidates", NpgsqlDbType.Integer) { Value = candidates });
         int ef = Math.Min(1000, Math.Max(efBase, candidates));
-        bool iterative = _options.IterativeScan && options?.Filter is not null;
+
+        // An HNSW scan returns at most ef_search rows (capped at 1,000) unless it iterates: iterate for filters and for
+        // requests beyond ef_search (Skip 1,000, top 2,000...).
+        bool iterative = _options.IterativeScan && (options?.Filter is not null || candidates > ef);
         List<(TRecord Record, double Distance)> hits = await Executor.RunAsync(Name, "Search", (connection, ct) =>
             ReadScoredAsync(connection, sql, parameters, includeVectors, column.Property.IndexKind == IndexKind.Hnsw ? ef : null, iterative, ct), cancellationToken).ConfigureAwait(false);
 
         // Iterative scans may return rows slightly out of order (relaxed_order): order them before skipping.
-        hits.Sort(static (a, b) => a.Distance.CompareTo(b.Distance));
+        // NaN distances (a zero vector under cosine) sort last, as PostgreSQL sorts them, never first.
+        hits.Sort(static (a, b) => double.IsNaN(a.Distance) ? (double.IsNaN(b.Distance) ? 0 : 1) : double.IsNaN(b.Distance) ? -1 : a.Distance.CompareTo(b.Distance));
         bool similarity = DistanceFunction.IsSimilarity(property.DistanceFunction);
         for (int i = skip; i < hits.Count && i < wanted; i++)
         {
@@ -363,7 +456,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             ? $"SELECT key, d FROM (SELECT {key} AS key, {distance} AS d FROM {_table.Table} AS {a} WHERE {a}.{vectorColumn.Column} IS NOT NULL{filter} " +
               $"ORDER BY {vectorColumn.IndexExpression($"{a}.{vectorColumn.Column}")} {vectorColumn.IndexOperator} {vectorColumn.IndexExpression(vectorColumn.QueryCast("@q"))} LIMIT @coarse) AS coarse ORDER BY d LIMIT @n"
             : $"SELECT {key} AS key, {distance} AS d FROM {_table.Table} AS {a} WHERE {a}.{vectorColumn.Column} IS NOT NULL{filter} ORDER BY d LIMIT @n";
-        parameters.Add(new NpgsqlParameter("coarse", NpgsqlDbType.Integer) { Value = Math.Min(1000, Math.Max(checked(candidates * _options.Oversampling), _options.EfSearch)) });
+        parameters.Add(new NpgsqlParameter("coarse", NpgsqlDbType.Integer) { Value = Math.Max(checked(candidates * _options.Oversampling), _options.EfSearch) });
 
         // Both rankings in one statement, fused by reciprocal rank fusion: score = Σ weight / (k + rank).
         string sql = $"""
@@ -382,8 +475,9 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             SELECT {_table.SelectList(includeVectors)}, fused.score FROM fused JOIN {_table.Table} AS {a} ON {key} = fused.key
             ORDER BY fused.score DESC, fused.vrank NULLS LAST, fused.trank NULLS LAST LIMIT @top OFFSET @skip
             """;
-        int ef = Math.Min(1000, Math.Max(_options.EfSearch, vectorColumn.IsQuantizedIndex ? checked(candidates * _options.Oversampling) : candidates));
-        bool iterative = _options.IterativeScan && options?.Filter is not null;
+        int vectorRows = vectorColumn.IsQuantizedIndex ? Math.Max(checked(candidates * _options.Oversampling), _options.EfSearch) : candidates;
+        int ef = Math.Min(1000, Math.Max(_options.EfSearch, vectorRows));
+        bool iterative = _options.IterativeScan && (options?.Filter is not null || vectorRows > ef);
         List<(TRecord Record, double Score)> hits = await Executor.RunAsync(Name, "HybridSearch", (connection, ct) =>
             ReadScoredAsync(connection, sql, parameters, includeVectors, vectorColumn.Property.IndexKind == IndexKind.Hnsw ? ef : null, iterative, ct), cancellationToken).ConfigureAwait(false);
         foreach ((TRecord record, double score) in hits)
@@ -517,6 +611,10 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         foreach (TableMapping.DataColumn column in _table.Data)
         {
             Check(column.Property.StorageName, column.SqlType);
+            if (column.TsvColumn is not null)
+            {
+                Check(column.TsvColumn[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal), "tsvector"); // the unquoted name
+            }
         }
 
         foreach (TableMapping.VectorColumn column in _table.Vectors)
@@ -933,7 +1031,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         {
             command.CommandText = sql;
             AddParameters(command, parameters);
-            return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!; // the statements select one non-null value
+            object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is null or DBNull ? default! : (T)value; // default only for statements that may return no row (T nullable there)
         }
     }
 }

@@ -40,6 +40,7 @@ public sealed class PostgresVectorStore : VectorStore
         ArgumentNullException.ThrowIfNull(dataSource);
         Options = options ?? new PostgresVectorStoreOptions();
         Options.Validate();
+        Schema = Options.Schema; // fixed here: later changes to the options object do not reach the SQL
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
@@ -50,6 +51,9 @@ public sealed class PostgresVectorStore : VectorStore
 
     /// <summary>The store's options.</summary>
     public PostgresVectorStoreOptions Options { get; }
+
+    /// <summary>The schema of the collections' tables (validated when the store was created).</summary>
+    public string Schema { get; }
 
     /// <summary>Where the store is: host:port/database (no credentials).</summary>
     public string Name { get; }
@@ -90,7 +94,7 @@ public sealed class PostgresVectorStore : VectorStore
                     WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND split_part(obj_description(c.oid, 'pg_class'), E'\n', 1) = @marker
                     ORDER BY c.relname
                     """;
-                command.Parameters.AddWithValue("schema", Options.Schema);
+                command.Parameters.AddWithValue("schema", Schema);
                 command.Parameters.AddWithValue("marker", TableMapping.CommentMarker);
                 var result = new List<string>();
                 NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -133,7 +137,7 @@ public sealed class PostgresVectorStore : VectorStore
             await using (command.ConfigureAwait(false))
             {
                 command.CommandText = "SELECT obj_description(to_regclass(@table), 'pg_class')";
-                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Options.Schema, name));
+                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Schema, name));
                 string? comment = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
                 int newline = comment?.IndexOf('\n', StringComparison.Ordinal) ?? -1;
                 return comment is not null && newline >= 0 && comment[..newline] == TableMapping.CommentMarker ? comment[(newline + 1)..] : null;
@@ -146,7 +150,7 @@ public sealed class PostgresVectorStore : VectorStore
     {
         PgIdentifier.ValidateCollectionName(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string table = PgIdentifier.Qualified(Options.Schema, name);
+        string table = PgIdentifier.Qualified(Schema, name);
         return Executor.RunAsync(name, "SetCollectionMetadata", async (connection, ct) =>
         {
             // COMMENT takes no parameters: the server quotes the text itself (format %L).
@@ -208,33 +212,67 @@ public sealed class PostgresVectorStore : VectorStore
         return schema;
     }
 
-    internal Task<bool> TableExistsAsync(string name, CancellationToken cancellationToken) =>
+    internal async Task<bool> TableExistsAsync(string name, CancellationToken cancellationToken) =>
+        (await GetTableStateAsync(name, cancellationToken).ConfigureAwait(false)).IsCollection;
+
+    /// <summary>Whether a relation of that name exists, and whether it is a LlamaDb collection (its comment starts with the marker).</summary>
+    internal Task<(bool Exists, bool IsCollection)> GetTableStateAsync(string name, CancellationToken cancellationToken) =>
         Executor.RunAsync(name, "CollectionExists", async (connection, ct) =>
         {
             NpgsqlCommand command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = "SELECT to_regclass(@table) IS NOT NULL";
-                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Options.Schema, name));
-                return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!; // a boolean expression
+                command.CommandText = """
+                    SELECT t IS NOT NULL, coalesce(split_part(obj_description(t, 'pg_class'), E'\n', 1) = @marker, FALSE)
+                    FROM to_regclass(@table) AS t
+                    """;
+                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Schema, name));
+                command.Parameters.AddWithValue("marker", TableMapping.CommentMarker);
+                NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    return (reader.GetBoolean(0), reader.GetBoolean(1));
+                }
             }
         }, cancellationToken);
+
+    /// <summary>The error for a table of a collection's name that is not a collection (made by someone else).</summary>
+    internal InvalidOperationException NotACollection(string name) =>
+        new($"The table {Schema}.{name} exists but is not a LlamaDb collection (its comment does not start with '{TableMapping.CommentMarker}'); LlamaDb does not use or drop it. Choose another collection name, or, if its columns match the record definition, mark it: COMMENT ON TABLE \"{Schema}\".\"{name}\" IS '{TableMapping.CommentMarker}'.");
 
     /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
         PgIdentifier.ValidateCollectionName(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Executor.RunAsync(name, "EnsureCollectionDeleted", async (connection, ct) =>
+        return DropAsync(name, cancellationToken);
+    }
+
+    private async Task DropAsync(string name, CancellationToken cancellationToken)
+    {
+        (bool exists, bool isCollection) = await GetTableStateAsync(name, cancellationToken).ConfigureAwait(false);
+        if (!exists)
+        {
+            return;
+        }
+
+        if (!isCollection)
+        {
+            // Never drop a table LlamaDb did not create (an app's own "users" table behind DELETE /v1/collections/users).
+            throw NotACollection(name);
+        }
+
+        await Executor.RunAsync(name, "EnsureCollectionDeleted", async (connection, ct) =>
         {
             NpgsqlCommand command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = $"DROP TABLE IF EXISTS {PgIdentifier.Qualified(Options.Schema, name)}";
+                command.CommandText = $"DROP TABLE IF EXISTS {PgIdentifier.Qualified(Schema, name)}";
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 return true;
             }
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -66,28 +66,29 @@ internal sealed partial class PgExecutor(NpgsqlDataSource dataSource, PostgresVe
             PostgresErrorCodes.UndefinedTable when collection is not null =>
                 new InvalidOperationException($"Collection '{collection}' does not exist; call EnsureCollectionExistsAsync first.", e),
             PostgresErrorCodes.UndefinedFile or PostgresErrorCodes.FeatureNotSupported when e.MessageText.Contains("vector", StringComparison.OrdinalIgnoreCase) && e.MessageText.Contains("extension", StringComparison.OrdinalIgnoreCase) =>
-                MissingExtension(e),
+                MissingExtension(e, collection, operationName),
             PostgresErrorCodes.UndefinedObject when e.MessageText.Contains("vector", StringComparison.OrdinalIgnoreCase) || e.MessageText.Contains("hnsw", StringComparison.OrdinalIgnoreCase) =>
-                MissingExtension(e),
+                MissingExtension(e, collection, operationName),
             PostgresErrorCodes.UndefinedFunction when e.MessageText.Contains("vector", StringComparison.OrdinalIgnoreCase) || e.MessageText.Contains("bit", StringComparison.OrdinalIgnoreCase) =>
-                MissingExtension(e),
+                MissingExtension(e, collection, operationName),
             PostgresErrorCodes.InsufficientPrivilege =>
                 new VectorStoreException($"PostgreSQL refused {operationName} on {where}: {e.MessageText}. The connecting role needs CREATE on the schema (and CREATE EXTENSION vector, done once by an administrator).", e)
                 { VectorStoreSystemName = PostgresVectorStore.SystemName, VectorStoreName = storeName, CollectionName = collection, OperationName = operationName },
-            PostgresErrorCodes.DataException or PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.NumericValueOutOfRange
-                or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.DatatypeMismatch =>
+            // Class 22 (data exception): a value the server will not take (wrong dimensions, NUL in text, out of range).
+            _ when e.SqlState.StartsWith("22", StringComparison.Ordinal) =>
                 new ArgumentException($"PostgreSQL rejected a value in {operationName} on {where}: {e.MessageText}", e),
             _ => new VectorStoreException($"PostgreSQL {operationName} on {where} failed: {e.SqlState} {e.MessageText}", e)
             { VectorStoreSystemName = PostgresVectorStore.SystemName, VectorStoreName = storeName, CollectionName = collection, OperationName = operationName },
         };
     }
 
-    private VectorStoreException MissingExtension(PostgresException e) =>
+    private VectorStoreException MissingExtension(PostgresException e, string? collection, string operationName) =>
         new($"The PostgreSQL server has no usable 'vector' extension (pgvector 0.8 or later): {e.MessageText}. Install pgvector on the server (https://github.com/pgvector/pgvector#installation; managed services list it as an extension) and run CREATE EXTENSION vector once.", e)
         {
             VectorStoreSystemName = PostgresVectorStore.SystemName,
             VectorStoreName = storeName,
-            OperationName = "CreateExtension",
+            CollectionName = collection,
+            OperationName = operationName,
         };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Operation} on {Collection} failed transiently (attempt {Attempt} of {MaxRetries} retries), retrying in {DelayMs:F0} ms: {Error}")]

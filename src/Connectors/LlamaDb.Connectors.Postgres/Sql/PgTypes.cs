@@ -12,27 +12,29 @@ namespace LlamaDb.Connectors.Postgres.Sql;
 /// </summary>
 internal static class PgTypes
 {
-    /// <summary>The non-nullable element type of a scalar, or of an array / list property.</summary>
+    /// <summary>The non-nullable element type of a scalar, or of an array / list property (any list type the contract accepts).</summary>
     public static Type ElementType(Type type, out bool isArray)
     {
         Type t = Nullable.GetUnderlyingType(type) ?? type;
-        if (t.IsArray)
+        if (LlamaDb.VectorData.ProviderServices.CollectionModelBuilder.ElementType(t) is { } element)
         {
             isArray = true;
-            Type e = t.GetElementType()!; // an array type has an element type
-            return Nullable.GetUnderlyingType(e) ?? e;
-        }
-
-        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>))
-        {
-            isArray = true;
-            Type e = t.GetGenericArguments()[0];
-            return Nullable.GetUnderlyingType(e) ?? e;
+            return Nullable.GetUnderlyingType(element) ?? element;
         }
 
         isArray = false;
         return t;
     }
+
+    /// <summary>The declared element type of an array or list type (nullable kept).</summary>
+    public static Type DeclaredElementType(Type listType) =>
+        LlamaDb.VectorData.ProviderServices.CollectionModelBuilder.ElementType(Nullable.GetUnderlyingType(listType) ?? listType)
+        ?? throw new ArgumentException($"{listType.Name} is not an array or list type.", nameof(listType));
+
+    /// <summary>Whether <paramref name="type"/> is a numeric .NET type.</summary>
+    public static bool IsNumeric(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) || type == typeof(uint)
+        || type == typeof(ulong) || type == typeof(float) || type == typeof(double) || type == typeof(decimal) || type == typeof(sbyte) || type == typeof(ushort);
 
     /// <summary>The column type of a scalar element.</summary>
     public static string SqlType(Type element) => element switch
@@ -120,7 +122,7 @@ internal static class PgTypes
         if (isArray)
         {
             var source = (Array)value;
-            Type declared = t.IsArray ? t.GetElementType()! : t.GetGenericArguments()[0]; // checked by ElementType
+            Type declared = DeclaredElementType(t);
             Array converted = Array.CreateInstance(declared, source.Length);
             for (int i = 0; i < source.Length; i++)
             {
@@ -132,7 +134,8 @@ internal static class PgTypes
                 return converted;
             }
 
-            var list = (IList)Activator.CreateInstance(t, source.Length)!; // List<T>(int capacity)
+            // List<T> serves List<T>, IList<T>, IReadOnlyList<T>, ICollection<T>, IReadOnlyCollection<T> and IEnumerable<T>.
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(declared), source.Length)!; // List<T>(int capacity)
             foreach (object? item in converted)
             {
                 list.Add(item);
@@ -189,6 +192,9 @@ internal static class PgTypes
 
             string text = db switch
             {
+                // As Npgsql sends single values: the extremes are PostgreSQL's infinities (and read back as them).
+                DateTime d when d == DateTime.MinValue => "-infinity",
+                DateTime d when d == DateTime.MaxValue => "infinity",
                 DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 float f => f.ToString("R", CultureInfo.InvariantCulture),
                 double f => f.ToString("R", CultureInfo.InvariantCulture),

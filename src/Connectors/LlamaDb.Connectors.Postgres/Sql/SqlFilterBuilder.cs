@@ -62,14 +62,21 @@ internal sealed class SqlFilterBuilder(TableMapping table, List<NpgsqlParameter>
     private string Contains(ContainsFilter filter, bool negated)
     {
         (string column, Type element, bool isArray) = Column(filter.Property);
-        string sql;
         if (isArray)
         {
-            // array_position compares with IS NOT DISTINCT FROM, so a null element is found too; never null itself.
-            string parameter = Add(filter.Value, element);
-            sql = $"(array_position({column}, {parameter}) IS NOT NULL)";
+            // The element type exactly: array operators and array_position need the column's element type.
+            string parameter = AddRaw(PgTypes.ToDb(filter.Value is null ? null : ConvertValue(filter.Value, element)), PgTypes.DbType(element));
+            if (negated || filter.Value is null)
+            {
+                // array_position compares with IS NOT DISTINCT FROM (finds a null element too) and is never null itself.
+                return negated ? $"(array_position({column}, {parameter}) IS NULL)" : $"(array_position({column}, {parameter}) IS NOT NULL)";
+            }
+
+            // Containment can use the column's GIN index (IsIndexed on a list property).
+            return $"({column} @> ARRAY[{parameter}])";
         }
-        else if (element == typeof(string))
+
+        if (element == typeof(string))
         {
             object? value = filter.Value is char c ? c.ToString() : filter.Value;
             if (value is not string)
@@ -78,14 +85,10 @@ internal sealed class SqlFilterBuilder(TableMapping table, List<NpgsqlParameter>
             }
 
             string parameter = Add(value, element);
-            sql = $"coalesce(strpos({column}, {parameter}) > 0, FALSE)";
-        }
-        else
-        {
-            throw new NotSupportedException($"Contains needs a string or list property; '{filter.Property.ModelName}' is {filter.Property.Type.Name}.");
+            return negated ? $"(NOT coalesce(strpos({column}, {parameter}) > 0, FALSE))" : $"(strpos({column}, {parameter}) > 0)";
         }
 
-        return negated ? $"(NOT {sql})" : sql;
+        throw new NotSupportedException($"Contains needs a string or list property; '{filter.Property.ModelName}' is {filter.Property.Type.Name}.");
     }
 
     private string In(InFilter filter, bool negated)
@@ -96,28 +99,42 @@ internal sealed class SqlFilterBuilder(TableMapping table, List<NpgsqlParameter>
             throw new NotSupportedException($"'values.Contains(r.{filter.Property.ModelName})' needs a scalar property.");
         }
 
-        Array values = PgTypes.NewParameterArray(element, filter.Values.Count(v => v is not null));
+        var values = new List<object>();
         bool hasNull = false;
-        int i = 0;
         foreach (object? value in filter.Values)
         {
             if (value is null)
             {
                 hasNull = true;
-                continue;
             }
-
-            values.SetValue(PgTypes.ToDb(value), i++);
+            else
+            {
+                values.Add(value);
+            }
         }
 
-        string parameter = AddRaw(values, NpgsqlDbType.Array | PgTypes.DbType(element));
-        string sql = $"coalesce({column} = ANY({parameter}), FALSE)";
-        if (hasNull)
+        // Numbers keep their own type (widened to the widest among them), as C# compares them; others take the column's.
+        Type type = element;
+        if (PgTypes.IsNumeric(element) && values.Count > 0 && values.All(v => PgTypes.IsNumeric(v.GetType())) && values.Any(v => v.GetType() != element))
         {
-            sql = $"({sql} OR {column} IS NULL)";
+            type = values.Any(v => v is float or double) ? typeof(double) : typeof(decimal);
         }
 
-        return negated ? $"(NOT {sql})" : sql;
+        Array array = PgTypes.NewParameterArray(type, values.Count);
+        for (int i = 0; i < values.Count; i++)
+        {
+            array.SetValue(PgTypes.ToDb(type == element ? ConvertValue(values[i], element) : Convert.ChangeType(values[i], type, System.Globalization.CultureInfo.InvariantCulture)), i);
+        }
+
+        string parameter = AddRaw(array, NpgsqlDbType.Array | PgTypes.DbType(type));
+        if (negated)
+        {
+            string sql = $"coalesce({column} = ANY({parameter}), FALSE)";
+            return hasNull ? $"(NOT ({sql} OR {column} IS NULL))" : $"(NOT {sql})";
+        }
+
+        // A plain = ANY keeps the B-tree usable; a null column gives null there, which excludes the row like false.
+        return hasNull ? $"({column} = ANY({parameter}) OR {column} IS NULL)" : $"({column} = ANY({parameter}))";
     }
 
     private (string Column, Type Element, bool IsArray) Column(PropertyModel property)
@@ -141,6 +158,14 @@ internal sealed class SqlFilterBuilder(TableMapping table, List<NpgsqlParameter>
         if (value is not null and not string && value is IEnumerable)
         {
             throw new NotSupportedException($"A filter value of type {value.GetType().Name} cannot be compared with a column of {element.Name}.");
+        }
+
+        if (value is not null && PgTypes.IsNumeric(element) && PgTypes.IsNumeric(value.GetType()) && value.GetType() != element)
+        {
+            // C# compares an int property with a double value as doubles (r.Count >= 2.5 is false for 2): send the value in
+            // its own type and let PostgreSQL widen the column, rather than narrowing (rounding) the value.
+            Type own = value is sbyte or ushort ? typeof(int) : value.GetType();
+            return AddRaw(PgTypes.ToDb(Convert.ChangeType(value, own, System.Globalization.CultureInfo.InvariantCulture)), PgTypes.DbType(own));
         }
 
         object? db = PgTypes.ToDb(value is null ? null : ConvertValue(value, element));

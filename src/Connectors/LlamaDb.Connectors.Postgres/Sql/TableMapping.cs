@@ -86,6 +86,14 @@ internal sealed class TableMapping
                 throw new NotSupportedException($"{DistanceFunction.HammingDistance} needs a binary vector property (BitArray or BinaryEmbedding); '{property.ModelName}' holds floats.");
             }
 
+            // pgvector: vector columns hold up to 16,000 dimensions, bit columns 83 million; HNSW indexes up to 2,000 (vector),
+            // 4,000 (halfvec) and 64,000 (bit).
+            int storageLimit = property.IsBinary ? 64_000 : 16_000;
+            if (property.Dimensions > storageLimit)
+            {
+                throw new NotSupportedException($"'{property.ModelName}' has {property.Dimensions} dimensions; the PostgreSQL connector stores at most {storageLimit} ({(property.IsBinary ? "bit HNSW index" : "pgvector's vector type")}).");
+            }
+
             int limit = property.IsBinary || quantization == PostgresQuantization.Binary ? 64_000 : quantization == PostgresQuantization.Half ? 4_000 : 2_000;
             if (property.IndexKind == IndexKind.Hnsw && property.Dimensions > limit)
             {
@@ -154,8 +162,8 @@ internal sealed class TableMapping
         throw new InvalidOperationException($"'{property.ModelName}' is not a vector property of the collection.");
     }
 
-    /// <summary>The statements that create the table and its indexes (idempotent).</summary>
-    public IReadOnlyList<string> CreateStatements()
+    /// <summary>The statement that creates the table (idempotent).</summary>
+    public string CreateTableStatement()
     {
         var columns = new List<string> { $"{KeyColumn} {KeySqlType} PRIMARY KEY" };
         foreach (DataColumn column in Data)
@@ -172,23 +180,26 @@ internal sealed class TableMapping
             columns.Add($"{column.Column} {column.QualifiedSqlType}");
         }
 
-        var statements = new List<string>
-        {
-            $"CREATE TABLE IF NOT EXISTS {Table} ({string.Join(", ", columns)})",
-            // Marks the table as a collection, keeping metadata a caller stored after the marker (SetCollectionMetadataAsync).
-            $"DO $$ BEGIN IF coalesce(split_part(obj_description('{Table.Replace("'", "''", StringComparison.Ordinal)}'::regclass, 'pg_class'), E'\\n', 1), '') <> '{CommentMarker}' THEN COMMENT ON TABLE {Table} IS '{CommentMarker}'; END IF; END $$",
-        };
+        return $"CREATE TABLE IF NOT EXISTS {Table} ({string.Join(", ", columns)})";
+    }
+
+    /// <summary>The table's indexes: their (unquoted) names and the statements that create them (idempotent).</summary>
+    public IReadOnlyList<(string Name, string Statement)> IndexStatements()
+    {
+        var statements = new List<(string, string)>();
         foreach (DataColumn column in Data)
         {
             if (column.Property.IsIndexed)
             {
                 string method = column.IsArray ? "gin" : "btree";
-                statements.Add($"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(PgIdentifier.IndexName(Name, column.Property.StorageName, method))} ON {Table} USING {method} ({column.Column})");
+                string name = PgIdentifier.IndexName(Name, column.Property.StorageName, method);
+                statements.Add((name, $"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(name)} ON {Table} USING {method} ({column.Column})"));
             }
 
             if (column.TsvColumn is not null)
             {
-                statements.Add($"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(PgIdentifier.IndexName(Name, column.Property.StorageName, "fts"))} ON {Table} USING gin ({column.TsvColumn})");
+                string name = PgIdentifier.IndexName(Name, column.Property.StorageName, "fts");
+                statements.Add((name, $"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(name)} ON {Table} USING gin ({column.TsvColumn})"));
             }
         }
 
@@ -200,10 +211,10 @@ internal sealed class TableMapping
             }
 
             string with = string.Create(CultureInfo.InvariantCulture, $"WITH (m = {Options.M}, ef_construction = {Options.EfConstruction})");
-            string indexName = PgIdentifier.Quote(PgIdentifier.IndexName(Name, column.Property.StorageName, "hnsw"));
-            statements.Add(column.Quantization == PostgresQuantization.None
-                ? $"CREATE INDEX IF NOT EXISTS {indexName} ON {Table} USING hnsw ({column.Column} {column.OperatorClass}) {with}"
-                : $"CREATE INDEX IF NOT EXISTS {indexName} ON {Table} USING hnsw (({column.IndexExpression(column.Column)}) {column.OperatorClass}) {with}");
+            string name = PgIdentifier.IndexName(Name, column.Property.StorageName, "hnsw");
+            statements.Add((name, column.Quantization == PostgresQuantization.None
+                ? $"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(name)} ON {Table} USING hnsw ({column.Column} {column.OperatorClass}) {with}"
+                : $"CREATE INDEX IF NOT EXISTS {PgIdentifier.Quote(name)} ON {Table} USING hnsw (({column.IndexExpression(column.Column)}) {column.OperatorClass}) {with}"));
         }
 
         return statements;
@@ -275,8 +286,7 @@ internal sealed class TableMapping
 
     private static bool ElementNullable(Type type)
     {
-        Type t = Nullable.GetUnderlyingType(type) ?? type;
-        Type? element = t.IsArray ? t.GetElementType() : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>) ? t.GetGenericArguments()[0] : null;
+        Type? element = LlamaDb.VectorData.ProviderServices.CollectionModelBuilder.ElementType(Nullable.GetUnderlyingType(type) ?? type);
         return element is not null && Nullable.GetUnderlyingType(element) is not null;
     }
 
