@@ -185,6 +185,21 @@ public sealed class CohereRerankerTests
     }
 
     [Fact]
+    public void RetryDelay_RetryAfterMsAndPastDate_AreHonored()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var options = new CohereRerankerOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) };
+        using var milliseconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        milliseconds.Headers.TryAddWithoutValidation("retry-after-ms", "250");
+        milliseconds.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(9)); // retry-after-ms wins
+        using var past = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        past.Headers.RetryAfter = new RetryConditionHeaderValue(clock.GetUtcNow().AddSeconds(-5));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), CohereReranker.RetryDelay(milliseconds, 0, options, clock));
+        Assert.Equal(TimeSpan.Zero, CohereReranker.RetryDelay(past, 0, options, clock));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ThrowNamingTheOption()
     {
         Assert.Equal("Endpoint", Assert.Throws<ArgumentException>(() => new CohereReranker(new CohereRerankerOptions { Endpoint = new Uri("ftp://x") })).ParamName);

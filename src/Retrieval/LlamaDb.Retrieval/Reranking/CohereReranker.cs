@@ -258,19 +258,7 @@ public sealed partial class CohereReranker : IReranker, IDisposable
     /// </summary>
     internal static TimeSpan RetryDelay(HttpResponseMessage? response, int attempt, CohereRerankerOptions options, TimeProvider timeProvider)
     {
-        TimeSpan? fromHeader = null;
-        if (response?.Headers.RetryAfter is { } retryAfter)
-        {
-            if (retryAfter.Delta is { } delta)
-            {
-                fromHeader = delta;
-            }
-            else if (retryAfter.Date is { } date)
-            {
-                TimeSpan until = date - timeProvider.GetUtcNow();
-                fromHeader = until > TimeSpan.Zero ? until : TimeSpan.Zero;
-            }
-        }
+        TimeSpan? fromHeader = response is null ? null : RetryAfter.Read(response, timeProvider);
 
         TimeSpan delay = fromHeader ?? TimeSpan.FromTicks((long)Math.Min(options.RetryDelay.Ticks * Math.Pow(2, attempt), TimeSpan.MaxValue.Ticks / 2.0));
         return delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;

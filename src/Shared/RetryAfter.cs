@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace LlamaDb.Embedders.Http.Internal;
+namespace LlamaDb.Shared;
 
-/// <summary>Reads how long a provider asked the client to wait: <c>retry-after-ms</c>, then <c>Retry-After</c> (seconds or an HTTP-date).</summary>
+/// <summary>
+/// Reads how long a provider asked the client to wait: <c>retry-after-ms</c> (OpenAI, Azure), then <c>Retry-After</c>
+/// (seconds or an HTTP-date); a date in the past is no wait. Linked (src/Shared) into the packages that call HTTP APIs.
+/// </summary>
 internal static class RetryAfter
 {
     public static TimeSpan? Read(HttpResponseMessage response, TimeProvider timeProvider)

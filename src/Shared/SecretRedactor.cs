@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LlamaDb.Embedders.OpenAI;
+namespace LlamaDb.Shared;
 
 /// <summary>
 /// Removes API keys from provider messages before they reach exceptions or logs: the configured key verbatim, and anything
