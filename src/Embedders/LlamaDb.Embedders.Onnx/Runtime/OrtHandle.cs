@@ -16,9 +16,17 @@ internal sealed unsafe class OrtHandle : SafeHandle
 
     public override bool IsInvalid => handle == IntPtr.Zero;
 
+    /// <summary>
+    /// Runs right after the object is released, i.e. after <see cref="SafeHandle.Dispose()"/> and the last
+    /// <see cref="SafeHandle.DangerousRelease"/> of a call still using it: memory that the object's calls read (a
+    /// session's input and output names) is freed here, never under a call in flight.
+    /// </summary>
+    public Action? AfterRelease { get; set; }
+
     protected override bool ReleaseHandle()
     {
         _release(handle);
+        AfterRelease?.Invoke();
         return true;
     }
 }

@@ -28,6 +28,10 @@ internal sealed unsafe class OrtSession : IDisposable
         {
             _outputNames[i] = Marshal.StringToCoTaskMemUTF8(Outputs[i].Name);
         }
+
+        // Run passes these buffers to ORT while holding a reference on the session handle; they are freed only when the
+        // handle is finally released, so disposing during a Run cannot free them under it.
+        _session.AfterRelease = FreeNames;
     }
 
     /// <summary>Where the model came from (a path, or "(bytes)").</summary>
@@ -196,9 +200,10 @@ internal sealed unsafe class OrtSession : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _session.Dispose();
+
+    private void FreeNames()
     {
-        _session.Dispose();
         foreach (IntPtr name in _inputNames)
         {
             Marshal.FreeCoTaskMem(name);
