@@ -64,12 +64,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             await Executor.RunAsync(Name, "CreateExtension", async (connection, ct) =>
             {
                 // Checked first so a role without CREATE privilege works once an administrator has created it.
-                if (await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector')", [], ct).ConfigureAwait(false))
+                if (await PgCommands.ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector')", [], ct).ConfigureAwait(false))
                 {
                     return true;
                 }
 
-                return await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS vector", [], ct).ConfigureAwait(false);
+                return await PgCommands.ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS vector", [], ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -86,27 +86,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             // The shape first, so a table of other dimensions gets the mismatch error rather than a failing CREATE INDEX.
             _verified = false;
             await VerifyAsync(cancellationToken).ConfigureAwait(false);
-            existingIndexes = await Executor.RunAsync(Name, "EnsureCollectionExists", async (connection, ct) =>
-            {
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                NpgsqlCommand command = connection.CreateCommand();
-                await using (command.ConfigureAwait(false))
-                {
-                    command.CommandText = "SELECT indexname FROM pg_indexes WHERE schemaname = @schema AND tablename = @table";
-                    command.Parameters.AddWithValue("schema", _table.Schema);
-                    command.Parameters.AddWithValue("table", Name);
-                    NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            names.Add(reader.GetString(0));
-                        }
-                    }
-                }
-
-                return names;
-            }, cancellationToken).ConfigureAwait(false);
+            existingIndexes = [.. await Executor.RunAsync(Name, "EnsureCollectionExists", (connection, ct) => PgCommands.ReadAsync(
+                connection,
+                "SELECT indexname FROM pg_indexes WHERE schemaname = @schema AND tablename = @table",
+                [new NpgsqlParameter("schema", _table.Schema), new NpgsqlParameter("table", Name)],
+                static reader => reader.GetString(0),
+                ct), cancellationToken).ConfigureAwait(false)];
         }
 
         List<string> missingIndexes = [.. _table.IndexStatements().Where(i => !existingIndexes.Contains(i.Name)).Select(i => i.Statement)];
@@ -121,23 +106,19 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             await using (transaction.ConfigureAwait(false))
             {
                 // Serializes concurrent creators of the same table (CREATE TABLE IF NOT EXISTS can still race on pg_type).
-                await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext(@name))", [new NpgsqlParameter("name", _table.Table)], ct).ConfigureAwait(false);
-                await ExecuteAsync(connection, _table.CreateTableStatement(), [], ct).ConfigureAwait(false);
+                await PgCommands.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext(@name))", [new NpgsqlParameter("name", _table.Table)], ct).ConfigureAwait(false);
+                await PgCommands.ExecuteAsync(connection, _table.CreateTableStatement(), [], ct).ConfigureAwait(false);
 
-                // Mark the table as a collection unless it already is (keeping metadata stored after the marker). COMMENT
-                // takes no parameters, so the server builds the statement (format %L).
-                string? comment = await ScalarAsync<string?>(connection, """
-                    SELECT format('COMMENT ON TABLE %s IS %L', t::text, @marker) FROM to_regclass(@table) AS t
-                    WHERE coalesce(split_part(obj_description(t, 'pg_class'), E'\n', 1), '') <> @marker
-                    """, [new NpgsqlParameter("table", _table.Table), new NpgsqlParameter("marker", TableMapping.CommentMarker)], ct).ConfigureAwait(false);
+                // Mark the table as a collection unless it already is (keeping metadata stored after the marker).
+                string? comment = await PgCommands.CommentStatementAsync(connection, _table.Table, TableMapping.CommentMarker, onlyIfUnmarked: true, ct).ConfigureAwait(false);
                 if (comment is not null)
                 {
-                    await ExecuteAsync(connection, comment, [], ct).ConfigureAwait(false);
+                    await PgCommands.ExecuteAsync(connection, comment, [], ct).ConfigureAwait(false);
                 }
 
                 foreach (string statement in missingIndexes)
                 {
-                    await ExecuteAsync(connection, statement, [], ct).ConfigureAwait(false);
+                    await PgCommands.ExecuteAsync(connection, statement, [], ct).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -161,7 +142,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     {
         await VerifyAsync(cancellationToken).ConfigureAwait(false);
         return await Executor.RunAsync(Name, "Count", (connection, ct) =>
-            ScalarAsync<long>(connection, $"SELECT count(*) FROM {_table.Table}", [], ct), cancellationToken).ConfigureAwait(false);
+            PgCommands.ScalarAsync<long>(connection, $"SELECT count(*) FROM {_table.Table}", [], ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -275,7 +256,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         await VerifyAsync(cancellationToken).ConfigureAwait(false);
         string sql = $"DELETE FROM {_table.Table} WHERE {_table.KeyColumn} = ANY(@keys)";
         await Executor.RunAsync(Name, "Delete", (connection, ct) =>
-            ExecuteAsync(connection, sql, [KeyArrayParameter("keys", keyArray)], ct), cancellationToken).ConfigureAwait(false);
+            PgCommands.ExecuteAsync(connection, sql, [KeyArrayParameter("keys", keyArray)], ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -344,7 +325,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             {
                 foreach (List<NpgsqlParameter> batch in batches)
                 {
-                    await ExecuteAsync(connection, sql, batch, ct).ConfigureAwait(false);
+                    await PgCommands.ExecuteAsync(connection, sql, batch, ct).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -581,26 +562,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
         _table.VectorSchema = await _store.GetVectorSchemaAsync(cancellationToken).ConfigureAwait(false);
 
-        Dictionary<string, string> columns = await Executor.RunAsync(Name, "Verify", async (connection, ct) =>
-        {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(@table) AND attnum > 0 AND NOT attisdropped";
-                command.Parameters.AddWithValue("table", _table.Table);
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        result[reader.GetString(0)] = reader.GetString(1);
-                    }
-                }
-            }
-
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
+        Dictionary<string, string> columns = (await Executor.RunAsync(Name, "Verify", (connection, ct) => PgCommands.ReadAsync(
+            connection,
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(@table) AND attnum > 0 AND NOT attisdropped",
+            [new NpgsqlParameter("table", _table.Table)],
+            static reader => (Name: reader.GetString(0), Type: reader.GetString(1)),
+            ct), cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
 
         if (columns.Count == 0)
         {
@@ -784,17 +751,15 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
     private static object? ConvertData(TableMapping.DataColumn column, object? value, int index)
     {
-        if (value is null || column.Element.IsInstanceOfType(value))
+        if (value is null)
         {
-            return value;
+            return null;
         }
 
         // Dynamic records may carry a compatible value (an int for a long property).
         try
         {
-            return column.Element == typeof(DateTimeOffset) && value is DateTime d ? new DateTimeOffset(d)
-                : column.Element == typeof(Guid) && value is string s ? Guid.Parse(s)
-                : Convert.ChangeType(value, column.Element, CultureInfo.InvariantCulture);
+            return PgTypes.ConvertTo(value, column.Element);
         }
         catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
         {
@@ -897,7 +862,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         {
             try
             {
-                return expected == typeof(Guid) && key is string s ? Guid.Parse(s) : Convert.ChangeType(key, expected, CultureInfo.InvariantCulture);
+                return PgTypes.ConvertTo(key, expected);
             }
             catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
             {
@@ -928,26 +893,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     private NpgsqlParameter KeyArrayParameter(string name, Array keys) =>
         new(name, NpgsqlDbType.Array | PgTypes.DbType(_table.KeyElement)) { Value = keys };
 
-    private async Task<List<TRecord>> ReadRecordsAsync(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, bool includeVectors, CancellationToken cancellationToken)
-    {
-        NpgsqlCommand command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
-        {
-            command.CommandText = sql;
-            AddParameters(command, parameters);
-            var records = new List<TRecord>();
-            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    records.Add((TRecord)_table.ReadRecord(reader, includeVectors));
-                }
-            }
-
-            return records;
-        }
-    }
+    private Task<List<TRecord>> ReadRecordsAsync(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, bool includeVectors, CancellationToken cancellationToken) =>
+        PgCommands.ReadAsync(connection, sql, parameters, reader => (TRecord)_table.ReadRecord(reader, includeVectors), cancellationToken);
 
     private async Task<List<(TRecord Record, double Score)>> ReadScoredAsync(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, bool includeVectors, int? efSearch, bool iterativeScan, CancellationToken cancellationToken)
     {
@@ -1000,39 +947,6 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             }
 
             return hits;
-        }
-    }
-
-    /// <summary>Adds copies of <paramref name="parameters"/>: a retried operation builds a new command, and a parameter belongs to one command.</summary>
-    private static void AddParameters(NpgsqlCommand command, IEnumerable<NpgsqlParameter> parameters)
-    {
-        foreach (NpgsqlParameter parameter in parameters)
-        {
-            command.Parameters.Add(parameter.Clone());
-        }
-    }
-
-    private static async Task<bool> ExecuteAsync(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, CancellationToken cancellationToken)
-    {
-        NpgsqlCommand command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
-        {
-            command.CommandText = sql;
-            AddParameters(command, parameters);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, IEnumerable<NpgsqlParameter> parameters, CancellationToken cancellationToken)
-    {
-        NpgsqlCommand command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
-        {
-            command.CommandText = sql;
-            AddParameters(command, parameters);
-            object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return value is null or DBNull ? default! : (T)value; // default only for statements that may return no row (T nullable there)
         }
     }
 }

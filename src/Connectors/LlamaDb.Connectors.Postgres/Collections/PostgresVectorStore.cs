@@ -84,31 +84,16 @@ public sealed class PostgresVectorStore : VectorStore
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        List<string> names = await Executor.RunAsync(null, "ListCollectionNames", async (connection, ct) =>
-        {
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = """
-                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND split_part(obj_description(c.oid, 'pg_class'), E'\n', 1) = @marker
-                    ORDER BY c.relname
-                    """;
-                command.Parameters.AddWithValue("schema", Schema);
-                command.Parameters.AddWithValue("marker", TableMapping.CommentMarker);
-                var result = new List<string>();
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        result.Add(reader.GetString(0));
-                    }
-                }
-
-                return result;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        List<string> names = await Executor.RunAsync(null, "ListCollectionNames", (connection, ct) => PgCommands.ReadAsync(
+            connection,
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND split_part(obj_description(c.oid, 'pg_class'), E'\n', 1) = @marker
+            ORDER BY c.relname
+            """,
+            [new NpgsqlParameter("schema", Schema), new NpgsqlParameter("marker", TableMapping.CommentMarker)],
+            static reader => reader.GetString(0),
+            ct), cancellationToken).ConfigureAwait(false);
         foreach (string name in names)
         {
             yield return name;
@@ -133,15 +118,10 @@ public sealed class PostgresVectorStore : VectorStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         return Executor.RunAsync(name, "GetCollectionMetadata", async (connection, ct) =>
         {
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT obj_description(to_regclass(@table), 'pg_class')";
-                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Schema, name));
-                string? comment = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
-                int newline = comment?.IndexOf('\n', StringComparison.Ordinal) ?? -1;
-                return comment is not null && newline >= 0 && comment[..newline] == TableMapping.CommentMarker ? comment[(newline + 1)..] : null;
-            }
+            string? comment = await PgCommands.ScalarAsync<string?>(
+                connection, "SELECT obj_description(to_regclass(@table), 'pg_class')", [new NpgsqlParameter("table", PgIdentifier.Qualified(Schema, name))], ct).ConfigureAwait(false);
+            int newline = comment?.IndexOf('\n', StringComparison.Ordinal) ?? -1;
+            return comment is not null && newline >= 0 && comment[..newline] == TableMapping.CommentMarker ? comment[(newline + 1)..] : null;
         }, cancellationToken);
     }
 
@@ -153,30 +133,10 @@ public sealed class PostgresVectorStore : VectorStore
         string table = PgIdentifier.Qualified(Schema, name);
         return Executor.RunAsync(name, "SetCollectionMetadata", async (connection, ct) =>
         {
-            // COMMENT takes no parameters: the server quotes the text itself (format %L).
-            string statement;
-            NpgsqlCommand format = connection.CreateCommand();
-            await using (format.ConfigureAwait(false))
-            {
-                format.CommandText = "SELECT format('COMMENT ON TABLE %s IS %L', to_regclass(@table)::text, @comment)";
-                format.Parameters.AddWithValue("table", table);
-                format.Parameters.AddWithValue("comment", metadata is null ? TableMapping.CommentMarker : TableMapping.CommentMarker + "\n" + metadata);
-                statement = (string)(await format.ExecuteScalarAsync(ct).ConfigureAwait(false))!; // format returns text
-            }
-
-            if (statement.Contains("COMMENT ON TABLE  IS", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"Collection '{name}' does not exist; call EnsureCollectionExistsAsync first.");
-            }
-
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = statement;
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-
-            return true;
+            string statement = await PgCommands.CommentStatementAsync(
+                connection, table, metadata is null ? TableMapping.CommentMarker : TableMapping.CommentMarker + "\n" + metadata, onlyIfUnmarked: false, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Collection '{name}' does not exist; call EnsureCollectionExistsAsync first.");
+            return await PgCommands.ExecuteAsync(connection, statement, [], ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -188,15 +148,8 @@ public sealed class PostgresVectorStore : VectorStore
             return known;
         }
 
-        string? schema = await Executor.RunAsync(null, "FindVectorExtension", async (connection, ct) =>
-        {
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'";
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        string? schema = await Executor.RunAsync(null, "FindVectorExtension", (connection, ct) => PgCommands.ScalarAsync<string?>(
+            connection, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'", [], ct), cancellationToken).ConfigureAwait(false);
         if (schema is null)
         {
             throw new VectorStoreException($"The PostgreSQL database {Name} has no 'vector' extension (pgvector 0.8 or later). Install pgvector on the server (https://github.com/pgvector/pgvector#installation; managed services list it as an extension) and run CREATE EXTENSION vector once, or let EnsureCollectionExistsAsync create it (PostgresVectorStoreOptions.CreateExtension).")
@@ -217,25 +170,15 @@ public sealed class PostgresVectorStore : VectorStore
 
     /// <summary>Whether a relation of that name exists, and whether it is a LlamaDb collection (its comment starts with the marker).</summary>
     internal Task<(bool Exists, bool IsCollection)> GetTableStateAsync(string name, CancellationToken cancellationToken) =>
-        Executor.RunAsync(name, "CollectionExists", async (connection, ct) =>
-        {
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = """
-                    SELECT t IS NOT NULL, coalesce(split_part(obj_description(t, 'pg_class'), E'\n', 1) = @marker, FALSE)
-                    FROM to_regclass(@table) AS t
-                    """;
-                command.Parameters.AddWithValue("table", PgIdentifier.Qualified(Schema, name));
-                command.Parameters.AddWithValue("marker", TableMapping.CommentMarker);
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    await reader.ReadAsync(ct).ConfigureAwait(false);
-                    return (reader.GetBoolean(0), reader.GetBoolean(1));
-                }
-            }
-        }, cancellationToken);
+        Executor.RunAsync(name, "CollectionExists", async (connection, ct) => (await PgCommands.ReadAsync(
+            connection,
+            """
+            SELECT t IS NOT NULL, coalesce(split_part(obj_description(t, 'pg_class'), E'\n', 1) = @marker, FALSE)
+            FROM to_regclass(@table) AS t
+            """,
+            [new NpgsqlParameter("table", PgIdentifier.Qualified(Schema, name)), new NpgsqlParameter("marker", TableMapping.CommentMarker)],
+            static reader => (reader.GetBoolean(0), reader.GetBoolean(1)),
+            ct).ConfigureAwait(false))[0], cancellationToken); // SELECT ... FROM a function call: always one row
 
     /// <summary>The error for a table of a collection's name that is not a collection (made by someone else).</summary>
     internal InvalidOperationException NotACollection(string name) =>
@@ -263,16 +206,8 @@ public sealed class PostgresVectorStore : VectorStore
             throw NotACollection(name);
         }
 
-        await Executor.RunAsync(name, "EnsureCollectionDeleted", async (connection, ct) =>
-        {
-            NpgsqlCommand command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"DROP TABLE IF EXISTS {PgIdentifier.Qualified(Schema, name)}";
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return true;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        await Executor.RunAsync(name, "EnsureCollectionDeleted", (connection, ct) =>
+            PgCommands.ExecuteAsync(connection, $"DROP TABLE IF EXISTS {PgIdentifier.Qualified(Schema, name)}", [], ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -82,6 +82,23 @@ internal static class PgTypes
         _ => element,
     };
 
+    /// <summary>
+    /// Converts a value of another type to <paramref name="element"/> (an int given for a long, a string for a Guid, a
+    /// DateTime for a DateTimeOffset). Throws <see cref="InvalidCastException"/>, <see cref="FormatException"/> or
+    /// <see cref="OverflowException"/> when it cannot; callers turn that into their own error.
+    /// </summary>
+    public static object ConvertTo(object value, Type element)
+    {
+        if (element.IsInstanceOfType(value))
+        {
+            return value;
+        }
+
+        return element == typeof(DateTimeOffset) && value is DateTime d ? new DateTimeOffset(d)
+            : element == typeof(Guid) && value is string s ? Guid.Parse(s)
+            : Convert.ChangeType(value, element, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Converts a scalar to what is sent (UTC timestamps, widened unsigned integers).</summary>
     public static object? ToDb(object? value) => value switch
     {

@@ -182,17 +182,10 @@ internal sealed class SqlFilterBuilder(TableMapping table, List<NpgsqlParameter>
     /// <summary>Converts a filter value to the column's element type (an int constant compared with a long column, an enum...).</summary>
     private static object ConvertValue(object value, Type element)
     {
-        if (element.IsInstanceOfType(value))
-        {
-            return value;
-        }
-
         try
         {
-            return element == typeof(DateTimeOffset) && value is DateTime d ? new DateTimeOffset(d)
-                : element == typeof(DateTime) && value is DateTimeOffset o ? o.UtcDateTime
-                : element == typeof(Guid) && value is string s ? Guid.Parse(s)
-                : Convert.ChangeType(value, element, System.Globalization.CultureInfo.InvariantCulture);
+            // Filters also compare a DateTimeOffset with a DateTime column (as its UTC instant).
+            return element == typeof(DateTime) && value is DateTimeOffset o ? o.UtcDateTime : PgTypes.ConvertTo(value, element);
         }
         catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
         {
