@@ -159,31 +159,8 @@ public sealed class CohereEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType == typeof(EmbeddingCacheFingerprint))
-        {
-            return _fingerprint;
-        }
-
-        if (serviceType == typeof(HttpClient))
-        {
-            return _transport.HttpClient;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        GeneratorServices.GetService(this, serviceType, serviceKey, _metadata, _fingerprint, _transport);
 
     /// <inheritdoc />
     public void Dispose() => _transport.Dispose();

@@ -1,5 +1,6 @@
 using LlamaDb.Embedders;
 using LlamaDb.Embedders.Http;
+using LlamaDb.Embedders.Http.Internal;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -68,14 +69,7 @@ public static class CohereEmbeddingServiceCollectionExtensions
             options.ApiKey = root["Cohere:ApiKey"] ?? root[CohereEmbeddingOptions.ApiKeyEnvironmentVariable];
         }
 
-        HttpClient? httpClient = services.GetService<IHttpClientFactory>()?.CreateClient(HttpClientName);
-        if (httpClient is not null)
-        {
-            // The factory's client keeps HttpClient's 100 s default; the generator's per-attempt Timeout governs instead.
-            httpClient.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-        }
-
-        ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger<CohereEmbeddingGenerator>();
-        return new CohereEmbeddingGenerator(options, httpClient, logger, services.GetService<TimeProvider>() ?? TimeProvider.System);
+        (HttpClient? httpClient, ILogger? logger, TimeProvider timeProvider) = GeneratorServices.Resolve<CohereEmbeddingGenerator>(services, HttpClientName);
+        return new CohereEmbeddingGenerator(options, httpClient, logger, timeProvider);
     }
 }

@@ -1,5 +1,6 @@
 using LlamaDb.Embedders;
 using LlamaDb.Embedders.Http;
+using LlamaDb.Embedders.Http.Internal;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -64,14 +65,7 @@ public static class OpenAICompatibleEmbeddingServiceCollectionExtensions
         var options = new OpenAICompatibleEmbeddingOptions();
         section?.Bind(options);
         configure?.Invoke(options);
-        HttpClient? httpClient = services.GetService<IHttpClientFactory>()?.CreateClient(HttpClientName);
-        if (httpClient is not null)
-        {
-            // The factory's client keeps HttpClient's 100 s default; the generator's per-attempt Timeout governs instead.
-            httpClient.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-        }
-
-        ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger<OpenAICompatibleEmbeddingGenerator>();
-        return new OpenAICompatibleEmbeddingGenerator(options, httpClient, logger, services.GetService<TimeProvider>() ?? TimeProvider.System);
+        (HttpClient? httpClient, ILogger? logger, TimeProvider timeProvider) = GeneratorServices.Resolve<OpenAICompatibleEmbeddingGenerator>(services, HttpClientName);
+        return new OpenAICompatibleEmbeddingGenerator(options, httpClient, logger, timeProvider);
     }
 }
