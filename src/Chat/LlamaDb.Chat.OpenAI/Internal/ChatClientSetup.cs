@@ -12,9 +12,9 @@ internal sealed record ChatClientSetup(ChatClient Client, string Provider, Uri? 
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options.MaxRetries, options.Timeout, nameof(OpenAIChatClientOptions));
-        string model = FirstNonEmpty(options.Model)
+        string model = SettingValues.FirstNonEmpty(options.Model)
             ?? throw new InvalidOperationException("OpenAI model missing: set OpenAIChatClientOptions.Model or configuration 'Model'.");
-        string apiKey = FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(ChatDefaults.OpenAIKeyVariable))
+        string apiKey = SettingValues.FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(ChatDefaults.OpenAIKeyVariable))
             ?? throw new InvalidOperationException(
                 $"OpenAI API key missing: set OpenAIChatClientOptions.ApiKey, configuration 'ApiKey' or {ChatDefaults.OpenAIKeyVariable}.");
         Uri endpoint = options.Endpoint ?? ChatDefaults.OpenAIEndpoint;
@@ -31,14 +31,14 @@ internal sealed record ChatClientSetup(ChatClient Client, string Provider, Uri? 
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options.MaxRetries, options.Timeout, nameof(AzureOpenAIChatClientOptions));
-        Uri resource = options.Endpoint ?? ParseEndpointVariable()
+        Uri resource = options.Endpoint ?? SettingValues.AbsoluteUriFromEnvironment(ChatDefaults.AzureEndpointVariable)
             ?? throw new InvalidOperationException(
                 $"Azure OpenAI endpoint missing: set AzureOpenAIChatClientOptions.Endpoint, configuration 'Endpoint' or {ChatDefaults.AzureEndpointVariable}.");
         RequireAbsolute(resource, "AzureOpenAIChatClientOptions.Endpoint");
-        string apiKey = FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(ChatDefaults.AzureKeyVariable))
+        string apiKey = SettingValues.FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(ChatDefaults.AzureKeyVariable))
             ?? throw new InvalidOperationException(
                 $"Azure OpenAI API key missing: set AzureOpenAIChatClientOptions.ApiKey, configuration 'ApiKey' or {ChatDefaults.AzureKeyVariable}.");
-        string deployment = FirstNonEmpty(options.Deployment)
+        string deployment = SettingValues.FirstNonEmpty(options.Deployment)
             ?? throw new InvalidOperationException("Azure OpenAI deployment missing: set AzureOpenAIChatClientOptions.Deployment or configuration 'Deployment'.");
         Uri endpoint = AzureV1Endpoint(resource);
 
@@ -58,10 +58,10 @@ internal sealed record ChatClientSetup(ChatClient Client, string Provider, Uri? 
         Uri endpoint = options.Endpoint
             ?? throw new InvalidOperationException("Server address missing: set OpenAICompatibleChatClientOptions.Endpoint or configuration 'Endpoint'.");
         RequireAbsolute(endpoint, "OpenAICompatibleChatClientOptions.Endpoint");
-        string model = FirstNonEmpty(options.Model)
+        string model = SettingValues.FirstNonEmpty(options.Model)
             ?? throw new InvalidOperationException("Model missing: set OpenAICompatibleChatClientOptions.Model or configuration 'Model'.");
-        string? apiKey = FirstNonEmpty(options.ApiKey);
-        string provider = FirstNonEmpty(options.ProviderName) ?? ChatDefaults.CompatibleProvider;
+        string? apiKey = SettingValues.FirstNonEmpty(options.ApiKey);
+        string provider = SettingValues.FirstNonEmpty(options.ProviderName) ?? ChatDefaults.CompatibleProvider;
 
         OpenAIClientOptions clientOptions = CreateOptions(endpoint, options.MaxRetries, options.Timeout);
         if (apiKey is null)
@@ -132,31 +132,5 @@ internal sealed record ChatClientSetup(ChatClient Client, string Provider, Uri? 
         {
             throw new ArgumentOutOfRangeException(name, uri, $"{name} must be an absolute URI.");
         }
-    }
-
-    private static Uri? ParseEndpointVariable()
-    {
-        string? text = Environment.GetEnvironmentVariable(ChatDefaults.AzureEndpointVariable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? uri)
-            ? uri
-            : throw new InvalidOperationException($"{ChatDefaults.AzureEndpointVariable} is not an absolute URI.");
-    }
-
-    private static string? FirstNonEmpty(params string?[] values)
-    {
-        foreach (string? value in values)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                return value.Trim();
-            }
-        }
-
-        return null;
     }
 }

@@ -14,7 +14,7 @@ internal sealed record ClientSetup(EmbeddingClient Client, string Provider, Uri?
             throw new InvalidOperationException("OpenAI model missing: set OpenAIEmbeddingOptions.Model or configuration 'Model'.");
         }
 
-        string apiKey = FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(OpenAIEmbeddingDefaults.OpenAIKeyVariable))
+        string apiKey = SettingValues.FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(OpenAIEmbeddingDefaults.OpenAIKeyVariable))
             ?? throw new InvalidOperationException(
                 $"OpenAI API key missing: set OpenAIEmbeddingOptions.ApiKey, configuration 'ApiKey' or {OpenAIEmbeddingDefaults.OpenAIKeyVariable}.");
         Uri endpoint = options.Endpoint ?? OpenAIEmbeddingDefaults.OpenAIEndpoint;
@@ -31,7 +31,7 @@ internal sealed record ClientSetup(EmbeddingClient Client, string Provider, Uri?
     {
         ArgumentNullException.ThrowIfNull(options);
         OpenAIEmbeddingSettings settings = OpenAIEmbeddingSettings.From(options);
-        Uri resource = options.Endpoint ?? ParseEndpointVariable()
+        Uri resource = options.Endpoint ?? SettingValues.AbsoluteUriFromEnvironment(OpenAIEmbeddingDefaults.AzureEndpointVariable)
             ?? throw new InvalidOperationException(
                 $"Azure OpenAI endpoint missing: set AzureOpenAIEmbeddingOptions.Endpoint, configuration 'Endpoint' or {OpenAIEmbeddingDefaults.AzureEndpointVariable}.");
         if (!resource.IsAbsoluteUri)
@@ -39,10 +39,10 @@ internal sealed record ClientSetup(EmbeddingClient Client, string Provider, Uri?
             throw new ArgumentOutOfRangeException("AzureOpenAIEmbeddingOptions.Endpoint", resource, "AzureOpenAIEmbeddingOptions.Endpoint must be an absolute URI.");
         }
 
-        string apiKey = FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(OpenAIEmbeddingDefaults.AzureKeyVariable))
+        string apiKey = SettingValues.FirstNonEmpty(options.ApiKey, Environment.GetEnvironmentVariable(OpenAIEmbeddingDefaults.AzureKeyVariable))
             ?? throw new InvalidOperationException(
                 $"Azure OpenAI API key missing: set AzureOpenAIEmbeddingOptions.ApiKey, configuration 'ApiKey' or {OpenAIEmbeddingDefaults.AzureKeyVariable}.");
-        string deployment = FirstNonEmpty(options.Deployment)
+        string deployment = SettingValues.FirstNonEmpty(options.Deployment)
             ?? throw new InvalidOperationException("Azure OpenAI deployment missing: set AzureOpenAIEmbeddingOptions.Deployment or configuration 'Deployment'.");
         Uri endpoint = OpenAIClientFactory.AzureV1Endpoint(resource);
         EmbeddingClient client = OpenAIClientFactory.CreateAzure(deployment, apiKey, endpoint, settings.Timeout);
@@ -70,31 +70,5 @@ internal sealed record ClientSetup(EmbeddingClient Client, string Provider, Uri?
         }
 
         return new ClientSetup(client, azure ? OpenAIEmbeddingDefaults.AzureProvider : OpenAIEmbeddingDefaults.OpenAIProvider, endpoint, model, settings, Secret: null);
-    }
-
-    private static Uri? ParseEndpointVariable()
-    {
-        string? text = Environment.GetEnvironmentVariable(OpenAIEmbeddingDefaults.AzureEndpointVariable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? uri)
-            ? uri
-            : throw new InvalidOperationException($"{OpenAIEmbeddingDefaults.AzureEndpointVariable} is not an absolute URI.");
-    }
-
-    private static string? FirstNonEmpty(params string?[] values)
-    {
-        foreach (string? value in values)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                return value.Trim();
-            }
-        }
-
-        return null;
     }
 }
