@@ -4,7 +4,7 @@ namespace LlamaDb.Embedders.OpenAI;
 /// Settings for <see cref="OpenAIEmbeddingGenerator"/> against an Azure OpenAI resource's <c>/openai/v1/</c> API. Bindable
 /// from an <c>IConfiguration</c> section: keys are the property names (<c>Endpoint</c>, <c>ApiKey</c>, <c>Deployment</c>, ...).
 /// </summary>
-public sealed class AzureOpenAIEmbeddingOptions
+public sealed class AzureOpenAIEmbeddingOptions : IEmbeddingRequestLimits
 {
     /// <summary>
     /// Gets or sets the resource address, e.g. <c>https://my-resource.openai.azure.com</c> (<c>/openai/v1/</c> is appended

@@ -4,7 +4,7 @@ namespace LlamaDb.Embedders.OpenAI;
 /// Settings for <see cref="OpenAIEmbeddingGenerator"/> against OpenAI (or a service with OpenAI's API). Bindable from an
 /// <c>IConfiguration</c> section: keys are the property names (<c>ApiKey</c>, <c>Model</c>, <c>MaxRetries</c>, ...).
 /// </summary>
-public sealed class OpenAIEmbeddingOptions
+public sealed class OpenAIEmbeddingOptions : IEmbeddingRequestLimits
 {
     /// <summary>
     /// Gets or sets the API key. When empty, the <c>OPENAI_API_KEY</c> environment variable is used. The key is sent only in

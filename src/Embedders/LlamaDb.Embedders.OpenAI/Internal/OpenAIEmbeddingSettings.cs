@@ -25,25 +25,12 @@ internal sealed class OpenAIEmbeddingSettings
 
     public int? Dimensions { get; init; }
 
-    public static OpenAIEmbeddingSettings From(OpenAIEmbeddingOptions o) => Validate(
-        nameof(OpenAIEmbeddingOptions),
-        new OpenAIEmbeddingSettings
-        {
-            MaxBatchSize = o.MaxBatchSize,
-            MaxTokensPerRequest = o.MaxTokensPerRequest,
-            MaxTokensPerInput = o.MaxTokensPerInput,
-            EstimatedBytesPerToken = o.EstimatedBytesPerToken,
-            OversizedInput = o.OversizedInput,
-            MaxConcurrency = o.MaxConcurrency,
-            MaxRetries = o.MaxRetries,
-            RetryDelay = o.RetryDelay,
-            MaxRetryDelay = o.MaxRetryDelay,
-            Timeout = o.Timeout,
-            Dimensions = o.Dimensions,
-        });
+    public static OpenAIEmbeddingSettings From(OpenAIEmbeddingOptions o) => From(nameof(OpenAIEmbeddingOptions), o);
 
-    public static OpenAIEmbeddingSettings From(AzureOpenAIEmbeddingOptions o) => Validate(
-        nameof(AzureOpenAIEmbeddingOptions),
+    public static OpenAIEmbeddingSettings From(AzureOpenAIEmbeddingOptions o) => From(nameof(AzureOpenAIEmbeddingOptions), o);
+
+    private static OpenAIEmbeddingSettings From(string owner, IEmbeddingRequestLimits o) => Validate(
+        owner,
         new OpenAIEmbeddingSettings
         {
             MaxBatchSize = o.MaxBatchSize,
