@@ -126,8 +126,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        _verified = false;
-        await VerifyAsync(cancellationToken).ConfigureAwait(false);
+        if (!exists)
+        {
+            // An existing table was checked before the DDL; a new one is checked once it is there.
+            _verified = false;
+            await VerifyAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
