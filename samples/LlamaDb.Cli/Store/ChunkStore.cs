@@ -67,7 +67,7 @@ internal sealed class ChunkStore : IDisposable
         try
         {
             await RequireCollectionAsync(backend, collection, cancellationToken);
-            CollectionManifest? manifest = await ReadManifestAsync(backend, collection, cancellationToken);
+            CollectionManifest? manifest = CollectionManifest.Parse(await backend.GetManifestAsync(collection, cancellationToken), $"collection '{collection}' in {backend.Display}"); // existence checked just above
             string spec = modelFlag ?? manifest?.Model ?? modelSetting
                 ?? throw new CliUsageException($"Collection '{collection}' records no embedding model; pass --model <dir|repo-id>.");
             OnnxEmbeddingGenerator generator = await LoadModelAsync(spec, quiet, cancellationToken);
