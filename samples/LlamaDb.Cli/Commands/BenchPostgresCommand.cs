@@ -60,15 +60,7 @@ internal static class BenchPostgresCommand
                 "l2" => DistanceFunction.EuclideanDistance,
                 _ => DistanceFunction.CosineSimilarity,
             };
-            var definition = new VectorStoreCollectionDefinition
-            {
-                Properties =
-                [
-                    new VectorStoreKeyProperty(nameof(BenchStoreCommand.BenchRecord.Id), typeof(long)),
-                    new VectorStoreDataProperty(nameof(BenchStoreCommand.BenchRecord.Bucket), typeof(int)) { IsIndexed = true },
-                    new VectorStoreVectorProperty(nameof(BenchStoreCommand.BenchRecord.Vector), typeof(ReadOnlyMemory<float>), dimensions) { DistanceFunction = distance },
-                ],
-            };
+            VectorStoreCollectionDefinition definition = BenchStoreCommand.BenchRecord.Definition(dimensions, distance);
 
             string root = Path.Combine(Path.GetTempPath(), $"llamadb-bench-pg-{Guid.NewGuid():N}");
             var sides = new List<Dictionary<string, object>>();

@@ -22,6 +22,17 @@ internal static class BenchStoreCommand
         public int Bucket { get; set; }
 
         public ReadOnlyMemory<float> Vector { get; set; }
+
+        /// <summary>The definition both store benchmarks use: the vector's dimensions and distance come from the data.</summary>
+        public static VectorStoreCollectionDefinition Definition(int dimensions, string distanceFunction) => new()
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty(nameof(Id), typeof(long)),
+                new VectorStoreDataProperty(nameof(Bucket), typeof(int)) { IsIndexed = true },
+                new VectorStoreVectorProperty(nameof(Vector), typeof(ReadOnlyMemory<float>), dimensions) { DistanceFunction = distanceFunction },
+            ],
+        };
     }
 
     public static Command Create()
@@ -70,15 +81,7 @@ internal static class BenchStoreCommand
                 "l2" => DistanceFunction.EuclideanSquaredDistance,
                 _ => DistanceFunction.CosineSimilarity,
             };
-            var definition = new VectorStoreCollectionDefinition
-            {
-                Properties =
-                [
-                    new VectorStoreKeyProperty(nameof(BenchRecord.Id), typeof(long)),
-                    new VectorStoreDataProperty(nameof(BenchRecord.Bucket), typeof(int)) { IsIndexed = true },
-                    new VectorStoreVectorProperty(nameof(BenchRecord.Vector), typeof(ReadOnlyMemory<float>), dimensions) { DistanceFunction = distance },
-                ],
-            };
+            VectorStoreCollectionDefinition definition = BenchRecord.Definition(dimensions, distance);
             var options = new HnswCollectionOptions
             {
                 Definition = definition,
